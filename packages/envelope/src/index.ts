@@ -1,0 +1,15 @@
+export { concatBytes, fromBase64, toBase64, utf8Decode, utf8Encode } from './bytes.ts';
+export { type EnvelopeErrorCode, EnvelopeParseError } from './errors.ts';
+export * from './items.ts';
+export { type Envelope, type EnvelopeHeaders, type Item, type ItemHeaders, JSON_ITEM_TYPES, RAW_ITEM_TYPES } from './model.ts';
+export { type ParseOptions, parseEnvelope } from './parse.ts';
+export { createEnvelope, createItem, serializeEnvelope } from './serialize.ts';
+export {
+  decodeWireEnvelope,
+  encodeWireEnvelope,
+  SSE_ENVELOPE_EVENT,
+  type WireEnvelope,
+  WireFormatError,
+  type WireItem,
+  type WireMeta,
+} from './wire.ts';

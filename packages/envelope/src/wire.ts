@@ -1,0 +1,126 @@
+import { fromBase64, toBase64, utf8Decode } from './bytes.ts';
+import { type Envelope, type EnvelopeHeaders, type ItemHeaders, RAW_ITEM_TYPES } from './model.ts';
+import { parseEnvelope } from './parse.ts';
+
+/**
+ * The SSE wire format, compatible with the published Spotlight sidecar's stream:
+ *
+ *   event: application/x-sentry-envelope
+ *   id: <envelope id>
+ *   data: [header, [[itemHeader, payload], ...]]
+ *
+ * `data` is one line of JSON. JSON payloads appear as JSON values; raw payloads (attachments,
+ * replays, anything not JSON) as `{"data": "..."}`: text for text/plain and application/json
+ * content types, base64 for everything else. The header gains `__spotlight_envelope_id` and
+ * `__spotlight_inferred_source`, as the published sidecar's does.
+ */
+export const SSE_ENVELOPE_EVENT = 'application/x-sentry-envelope';
+
+/** A decoded wire item: the JSON value, or for raw items a string (text) or bytes. */
+export type WireItem = [ItemHeaders, unknown];
+export type WireEnvelope = [EnvelopeHeaders & WireMeta, WireItem[]];
+
+export interface WireMeta {
+  __spotlight_envelope_id?: string;
+  __spotlight_inferred_source?: string;
+}
+
+const TEXT_CONTENT_TYPES: ReadonlySet<string> = new Set(['text/plain', 'application/json']);
+
+function isTextContent(header: ItemHeaders): boolean {
+  const contentType = typeof header.content_type === 'string' ? header.content_type.split(';')[0]?.trim() : undefined;
+  return contentType !== undefined && TEXT_CONTENT_TYPES.has(contentType);
+}
+
+function hasLineBreak(text: string): boolean {
+  return text.includes('\n') || text.includes('\r');
+}
+
+/** Returns the payload as one line of JSON text, or undefined when it is not JSON. */
+function payloadAsJsonText(payload: Uint8Array): string | undefined {
+  if (payload.length === 0) return undefined;
+  const text = utf8Decode(payload);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // Payloads are usually compact JSON already: splice the text instead of re-serializing it.
+  return hasLineBreak(text) ? JSON.stringify(value) : text;
+}
+
+function rawPayloadJson(header: ItemHeaders, payload: Uint8Array): string {
+  return JSON.stringify({ data: isTextContent(header) ? utf8Decode(payload) : toBase64(payload) });
+}
+
+/**
+ * Encodes an envelope as the one-line JSON of an SSE `data:` field. Called once per envelope; the
+ * result is written to every viewer unchanged.
+ */
+export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}): string {
+  const header = JSON.stringify({ ...envelope.header, ...meta });
+  const items: string[] = [];
+  for (const item of envelope.items) {
+    // A header line never holds \n, but a CRLF envelope leaves \r on it, which would end an SSE line.
+    const rawHeader = item.rawHeader ? utf8Decode(item.rawHeader) : undefined;
+    const itemHeader = rawHeader !== undefined && !hasLineBreak(rawHeader) ? rawHeader : JSON.stringify(item.header);
+    const json = RAW_ITEM_TYPES.has(item.header.type) ? undefined : payloadAsJsonText(item.payload);
+    items.push(`[${itemHeader},${json ?? rawPayloadJson(item.header, item.payload)}]`);
+  }
+  return `[${header},[${items.join(',')}]]`;
+}
+
+function isWireEnvelope(value: unknown): value is [Record<string, unknown>, unknown[]] {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'object' && value[0] !== null && Array.isArray(value[1]);
+}
+
+/** Thrown when a frame is neither wire JSON nor a raw envelope. */
+export class WireFormatError extends Error {
+  override readonly name = 'WireFormatError';
+}
+
+/**
+ * Decodes one SSE `data:` value from our sidecar or the published one (JSON), or from its older
+ * versions, which sent the raw envelope text. Raw payloads become strings (text) or Uint8Array.
+ */
+export function decodeWireEnvelope(data: string): WireEnvelope {
+  const trimmed = data.trimStart();
+  if (trimmed.startsWith('[')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw new WireFormatError(`frame is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!isWireEnvelope(value)) throw new WireFormatError('frame is not [header, items]');
+    const items: WireItem[] = [];
+    for (const entry of value[1]) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'object' || entry[0] === null) continue;
+      const header = entry[0] as ItemHeaders;
+      items.push([header, decodeRawPayload(header, entry[1])]);
+    }
+    return [value[0] as EnvelopeHeaders & WireMeta, items];
+  }
+  const envelope = parseEnvelope(new TextEncoder().encode(data), { validateJsonPayloads: false });
+  return [
+    envelope.header,
+    envelope.items.map((item): WireItem => {
+      if (RAW_ITEM_TYPES.has(item.header.type)) return [item.header, isTextContent(item.header) ? utf8Decode(item.payload) : item.payload];
+      try {
+        return [item.header, JSON.parse(utf8Decode(item.payload))];
+      } catch {
+        return [item.header, item.payload];
+      }
+    }),
+  ];
+}
+
+function decodeRawPayload(header: ItemHeaders, payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  const data = (payload as { data?: unknown }).data;
+  if (typeof data !== 'string') return payload;
+  // Unknown types travel as JSON when they are JSON; only a lone `data` string marks raw bytes.
+  if (!RAW_ITEM_TYPES.has(header.type) && Object.keys(payload).length !== 1) return payload;
+  return isTextContent(header) ? data : fromBase64(data);
+}
