@@ -8,6 +8,7 @@ export {
   decodeWireEnvelope,
   encodeWireEnvelope,
   SSE_ENVELOPE_EVENT,
+  toWireEnvelope,
   type WireEnvelope,
   WireFormatError,
   type WireItem,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8Encode } from './bytes.ts';
 import { parseEnvelope } from './parse.ts';
 import { fixture } from './test/fixtures.ts';
-import { decodeWireEnvelope, encodeWireEnvelope } from './wire.ts';
+import { decodeWireEnvelope, encodeWireEnvelope, toWireEnvelope } from './wire.ts';
 
 function publishedFrames(): string[] {
   const text = new TextDecoder().decode(fixture('published-spotlight-4.11.8-stream.txt'));
@@ -65,6 +65,23 @@ describe('wire format', () => {
     const raw = new TextDecoder().decode(fixture('sentry-node-10.78/event.envelope'));
     const [header, items] = decodeWireEnvelope(raw);
     expect(header.event_id).toBeTypeOf('string');
-    expect((items[0]?.[1] as { exception: unknown }).exception).toBeTypeOf('object');
+    expect((items[0]?.[1] as { exception?: unknown } | undefined)?.exception).toBeTypeOf('object');
+  });
+
+  it('turns a parsed envelope into the wire form the overlay stores', () => {
+    const wire = toWireEnvelope(parseEnvelope(fixture('sentry-node-11.12/span.envelope')), { __spotlight_envelope_id: 'e1' });
+    expect(wire[0]).toEqual({
+      sent_at: '2026-11-24T08:47:09.846Z',
+      sdk: { name: 'sentry.javascript.node', version: '11.12.0' },
+      __spotlight_envelope_id: 'e1',
+    });
+    expect(wire[1][0]?.[0]).toEqual({ type: 'span', item_count: 5, content_type: 'application/vnd.sentry.items.span.v2+json' });
+    expect((wire[1][0]?.[1] as { items: { name: string }[] } | undefined)?.items.map((s) => s.name)).toEqual([
+      'child-1 db query',
+      'grandchild-2a serialize',
+      'child-2 http call',
+      'child-3 render',
+      'probe-transaction (url)',
+    ]);
   });
 });

@@ -71,6 +71,14 @@ export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}): str
   return `[${header},[${items.join(',')}]]`;
 }
 
+/**
+ * The envelope as a viewer sees it after the SSE hop: what the overlay's store holds. Used by tests and
+ * by anything that receives bytes directly (e.g. an SDK bridge in the page) so both paths decode alike.
+ */
+export function toWireEnvelope(envelope: Envelope, meta: WireMeta = {}): WireEnvelope {
+  return decodeWireEnvelope(encodeWireEnvelope(envelope, meta));
+}
+
 function isWireEnvelope(value: unknown): value is [Record<string, unknown>, unknown[]] {
   return Array.isArray(value) && value.length === 2 && typeof value[0] === 'object' && value[0] !== null && Array.isArray(value[1]);
 }
