@@ -1,0 +1,158 @@
+import { parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../envelope/src/test/fixtures.ts';
+import { createStore, envelopeEventIds, type Scheduler } from './store.ts';
+
+/** A scheduler the test runs by hand: one pending flush at a time, like one animation frame. */
+function manualScheduler() {
+  const pending: (() => void)[] = [];
+  const schedule: Scheduler = (flush) => {
+    pending.push(flush);
+    return () => {
+      const at = pending.indexOf(flush);
+      if (at >= 0) pending.splice(at, 1);
+    };
+  };
+  return {
+    schedule,
+    pending: () => pending.length,
+    frame() {
+      for (const flush of pending.splice(0)) flush();
+    },
+  };
+}
+
+const eventEnvelope = () => toWireEnvelope(parseEnvelope(fixture('sentry-node-11.12/event.envelope')));
+
+function logEnvelope(n: number): WireEnvelope {
+  return [{ sdk: { name: 'sentry.javascript.node', version: '11.12.0' } }, [[{ type: 'log' }, { items: [{ body: `line ${n}` }] }]]];
+}
+
+describe('store', () => {
+  it('batches a burst into one notification per frame', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule, now: () => 1000 });
+    let notified = 0;
+    store.subscribe(() => {
+      notified += 1;
+    });
+    const before = store.getSnapshot();
+    for (let i = 0; i < 500; i++) store.add(logEnvelope(i), `id-${String(i).padStart(4, '0')}`);
+    expect(notified).toBe(0);
+    expect(frames.pending()).toBe(1);
+    // Until the frame runs, readers see the previous snapshot, unchanged.
+    expect(store.getSnapshot()).toBe(before);
+    frames.frame();
+    expect(notified).toBe(1);
+    const after = store.getSnapshot();
+    expect(after.envelopes).toHaveLength(500);
+    expect(after.version).toBe(1);
+    expect(after.envelopes[0]).toEqual({ id: 'id-0000', receivedAt: 1000, envelope: logEnvelope(0) });
+    // Nothing changed: no frame is scheduled and the snapshot stays the same object.
+    frames.frame();
+    expect(store.getSnapshot()).toBe(after);
+    expect(notified).toBe(1);
+  });
+
+  it('drops the oldest envelopes beyond its cap', () => {
+    const frames = manualScheduler();
+    const store = createStore({ cap: 3, schedule: frames.schedule });
+    for (let i = 1; i <= 5; i++) store.add(logEnvelope(i), `id-${i}`);
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.id)).toEqual(['id-3', 'id-4', 'id-5']);
+    expect(store.getSnapshot().dropped).toBe(2);
+    // A dropped id may come again (e.g. a replay after the sidecar restarted) and is kept then.
+    expect(store.add(logEnvelope(1), 'id-1')).toBe(true);
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.id)).toEqual(['id-4', 'id-5', 'id-1']);
+  });
+
+  it('stays correct over many cap turnovers', () => {
+    const frames = manualScheduler();
+    const store = createStore({ cap: 100, schedule: frames.schedule });
+    for (let i = 0; i < 1050; i++) store.add(logEnvelope(i), `id-${i}`);
+    frames.frame();
+    const ids = store.getSnapshot().envelopes.map((e) => e.id);
+    expect(ids).toHaveLength(100);
+    expect(ids[0]).toBe('id-950');
+    expect(ids[99]).toBe('id-1049');
+    expect(store.add(logEnvelope(1049), 'id-1049')).toBe(false);
+  });
+
+  it('deduplicates by sidecar id and by event id', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule });
+    const event = eventEnvelope();
+    expect(envelopeEventIds(event)).toEqual(['c338dc2e74ec4fa8b7fa2c44d7ed9f2d']);
+    expect(store.add(event, 'a')).toBe(true);
+    expect(store.add(event, 'a')).toBe(false);
+    // The same event through another path (initialEvents, the SDK bridge, a second sidecar) under another id.
+    expect(store.add(structuredClone(event), 'b')).toBe(false);
+    expect(store.add(structuredClone(event))).toBe(false);
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.id)).toEqual(['a']);
+  });
+
+  it('names envelopes without a sidecar id by the published header id, else locally', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule });
+    const published: WireEnvelope = [{ __spotlight_envelope_id: '01a20cbc-ce25' }, [[{ type: 'log' }, { items: [] }]]];
+    store.add(published);
+    store.add(logEnvelope(1));
+    store.add(logEnvelope(2));
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.id)).toEqual(['01a20cbc-ce25', 'local-1', 'local-2']);
+  });
+
+  it('clears, and forgets ids so the same envelopes can come again', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule });
+    store.add(eventEnvelope(), 'a');
+    frames.frame();
+    store.clear();
+    frames.frame();
+    expect(store.getSnapshot().envelopes).toEqual([]);
+    expect(store.add(eventEnvelope(), 'a')).toBe(true);
+  });
+
+  it('keeps arrival order in receivedAt even when the clock goes back', () => {
+    const frames = manualScheduler();
+    const times = [5000, 4000, 6000];
+    const store = createStore({ schedule: frames.schedule, now: () => times.shift() ?? 0 });
+    for (let i = 0; i < 3; i++) store.add(logEnvelope(i), `id-${i}`);
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.receivedAt)).toEqual([5000, 5000, 6000]);
+  });
+
+  it('carries connection state and session trace ids in the same snapshot', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule });
+    store.setConnection({ status: 'open' });
+    store.addSessionTraceIds(['t1', 't2', '']);
+    frames.frame();
+    const snapshot = store.getSnapshot();
+    expect(snapshot.connection).toEqual({ status: 'open' });
+    expect([...snapshot.sessionTraceIds]).toEqual(['t1', 't2']);
+    // Repeating the same values is not a change.
+    store.setConnection({ status: 'open' });
+    store.addSessionTraceIds(['t1']);
+    expect(frames.pending()).toBe(0);
+  });
+
+  it('flushes on demand and stops notifying after destroy', () => {
+    const frames = manualScheduler();
+    const store = createStore({ schedule: frames.schedule });
+    let notified = 0;
+    store.subscribe(() => {
+      notified += 1;
+    });
+    store.add(logEnvelope(1), 'x');
+    store.flush();
+    expect(notified).toBe(1);
+    expect(frames.pending()).toBe(0);
+    store.add(logEnvelope(2), 'y');
+    store.destroy();
+    frames.frame();
+    expect(notified).toBe(1);
+  });
+});

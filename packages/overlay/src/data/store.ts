@@ -1,0 +1,207 @@
+import type { WireEnvelope } from '@spotlight/envelope';
+
+/** One envelope as the overlay keeps it. Views build their selectors over `readonly StoredEnvelope[]`. */
+export interface StoredEnvelope {
+  /** The sidecar's id (sorts by time), or a local one for envelopes that did not come from a sidecar. */
+  readonly id: string;
+  /** When this page received it, in ms since the epoch. */
+  readonly receivedAt: number;
+  readonly envelope: WireEnvelope;
+}
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface ConnectionState {
+  readonly status: ConnectionStatus;
+  /** Why the last attempt failed, for the status tooltip. */
+  readonly error?: string;
+  /** When the next attempt starts (ms since the epoch), while reconnecting. */
+  readonly retryAt?: number;
+}
+
+export interface StoreSnapshot {
+  /** Oldest first. A new array after every change, the same array while nothing changed. */
+  readonly envelopes: readonly StoredEnvelope[];
+  readonly connection: ConnectionState;
+  /** Trace ids that this page load started (reported by the browser SDK bridge). */
+  readonly sessionTraceIds: ReadonlySet<string>;
+  /** Increases with every change the subscribers are told about. */
+  readonly version: number;
+  /** How many envelopes were dropped because the store was full, since the last clear. */
+  readonly dropped: number;
+}
+
+/** Runs `flush` once, later (one animation frame in browsers); returns a cancel function. */
+export type Scheduler = (flush: () => void) => () => void;
+
+export interface StoreOptions {
+  /** Most envelopes kept; beyond it the oldest are dropped. Default 10,000. */
+  readonly cap?: number;
+  readonly schedule?: Scheduler;
+  readonly now?: () => number;
+}
+
+export interface Store {
+  /** Adds an envelope unless one with the same sidecar id or event id is there. Returns whether it was added. */
+  add(envelope: WireEnvelope, id?: string): boolean;
+  clear(): void;
+  setConnection(connection: ConnectionState): void;
+  addSessionTraceIds(traceIds: Iterable<string>): void;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): StoreSnapshot;
+  /** Tells subscribers about pending changes now instead of at the next scheduled flush. */
+  flush(): void;
+  /** Cancels a pending flush and forgets every subscriber. */
+  destroy(): void;
+}
+
+export const DEFAULT_CAP = 10_000;
+
+/** requestAnimationFrame when there is one (bursts cost one render per frame), else a macrotask. */
+export const frameScheduler: Scheduler = (flush) => {
+  if (typeof requestAnimationFrame === 'function') {
+    const handle = requestAnimationFrame(() => flush());
+    // A hidden tab gets no frames: a timer makes sure the data still lands.
+    const timer = setTimeout(flush, 250);
+    return () => {
+      cancelAnimationFrame(handle);
+      clearTimeout(timer);
+    };
+  }
+  const timer = setTimeout(flush, 16);
+  return () => clearTimeout(timer);
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const EVENT_ID_ITEM_TYPES: ReadonlySet<string> = new Set(['event', 'transaction', 'feedback', 'user_report']);
+
+/** Event ids an envelope carries: the header's, and those of its event-like items. */
+export function envelopeEventIds(envelope: WireEnvelope): string[] {
+  const ids = new Set<string>();
+  const headerId = envelope[0].event_id;
+  if (typeof headerId === 'string' && headerId.length > 0) ids.add(headerId);
+  for (const [header, payload] of envelope[1]) {
+    if (!EVENT_ID_ITEM_TYPES.has(header.type) || !isRecord(payload)) continue;
+    const id = payload.event_id;
+    if (typeof id === 'string' && id.length > 0) ids.add(id);
+  }
+  return [...ids];
+}
+
+export function createStore(options: StoreOptions = {}): Store {
+  const cap = Math.max(1, Math.floor(options.cap ?? DEFAULT_CAP));
+  const schedule = options.schedule ?? frameScheduler;
+  const now = options.now ?? Date.now;
+
+  // Kept in a ring-like array with a moving start so dropping the oldest is O(1) amortized.
+  let items: StoredEnvelope[] = [];
+  let start = 0;
+  const byId = new Set<string>();
+  const byEventId = new Map<string, string>();
+  const eventIdsOf = new Map<string, string[]>();
+  let localSeq = 0;
+  let dropped = 0;
+  let connection: ConnectionState = { status: 'idle' };
+  let sessionTraceIds: ReadonlySet<string> = new Set();
+  let lastReceivedAt = 0;
+
+  let snapshot: StoreSnapshot = { envelopes: [], connection, sessionTraceIds, version: 0, dropped: 0 };
+  let dirty = false;
+  let cancelFlush: (() => void) | undefined;
+  const listeners = new Set<() => void>();
+
+  function flush(): void {
+    cancelFlush?.();
+    cancelFlush = undefined;
+    if (!dirty) return;
+    dirty = false;
+    snapshot = { envelopes: items.slice(start), connection, sessionTraceIds, version: snapshot.version + 1, dropped };
+    for (const listener of [...listeners]) listener();
+  }
+
+  function changed(): void {
+    dirty = true;
+    if (cancelFlush === undefined) cancelFlush = schedule(flush);
+  }
+
+  function forget(entry: StoredEnvelope): void {
+    byId.delete(entry.id);
+    for (const eventId of eventIdsOf.get(entry.id) ?? []) {
+      if (byEventId.get(eventId) === entry.id) byEventId.delete(eventId);
+    }
+    eventIdsOf.delete(entry.id);
+  }
+
+  function nextLocalId(envelope: WireEnvelope): string {
+    const fromHeader = envelope[0].__spotlight_envelope_id;
+    if (typeof fromHeader === 'string' && fromHeader.length > 0) return fromHeader;
+    localSeq += 1;
+    return `local-${localSeq}`;
+  }
+
+  return {
+    add(envelope, id) {
+      const key = id !== undefined && id.length > 0 ? id : nextLocalId(envelope);
+      if (byId.has(key)) return false;
+      const eventIds = envelopeEventIds(envelope);
+      if (eventIds.some((eventId) => byEventId.has(eventId))) return false;
+      // Never earlier than the previous one: ordering by receivedAt stays the arrival order.
+      const receivedAt = Math.max(now(), lastReceivedAt);
+      lastReceivedAt = receivedAt;
+      const entry: StoredEnvelope = { id: key, receivedAt, envelope };
+      items.push(entry);
+      byId.add(key);
+      if (eventIds.length > 0) {
+        eventIdsOf.set(key, eventIds);
+        for (const eventId of eventIds) byEventId.set(eventId, key);
+      }
+      while (items.length - start > cap) {
+        const oldest = items[start];
+        start += 1;
+        if (oldest) forget(oldest);
+        dropped += 1;
+      }
+      if (start > 0 && start * 2 >= items.length) {
+        items = items.slice(start);
+        start = 0;
+      }
+      changed();
+      return true;
+    },
+    clear() {
+      items = [];
+      start = 0;
+      byId.clear();
+      byEventId.clear();
+      eventIdsOf.clear();
+      dropped = 0;
+      changed();
+    },
+    setConnection(next) {
+      if (next.status === connection.status && next.error === connection.error && next.retryAt === connection.retryAt) return;
+      connection = next;
+      changed();
+    },
+    addSessionTraceIds(traceIds) {
+      const merged = new Set(sessionTraceIds);
+      for (const traceId of traceIds) if (typeof traceId === 'string' && traceId.length > 0) merged.add(traceId);
+      if (merged.size === sessionTraceIds.size) return;
+      sessionTraceIds = merged;
+      changed();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    flush,
+    destroy() {
+      cancelFlush?.();
+      cancelFlush = undefined;
+      listeners.clear();
+    },
+  };
+}
