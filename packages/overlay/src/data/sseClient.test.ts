@@ -79,6 +79,10 @@ function collect(url: string, extra: Partial<Parameters<typeof connectSse>[0]> =
   return { client, received, statuses, errors, clears: () => clears };
 }
 
+function exceptionValue(payload: unknown): string | undefined {
+  return (payload as { exception?: { values?: { value?: string }[] } } | undefined)?.exception?.values?.[0]?.value;
+}
+
 const eventFixture = () => parseEnvelope(fixture('sentry-node-11.12/event.envelope'));
 const logFixture = () => parseEnvelope(fixture('sentry-node-11.12/log.envelope'));
 
@@ -97,10 +101,10 @@ describe('connectSse', () => {
     const [eventHeader, eventItems] = received[0]?.envelope ?? [];
     expect(eventHeader?.event_id).toBe('c338dc2e74ec4fa8b7fa2c44d7ed9f2d');
     expect(eventItems?.[0]?.[0].type).toBe('event');
-    expect((eventItems?.[0]?.[1] as { exception: { values: { value: string }[] } }).exception.values[0]?.value).toBe('probe error (url)');
+    expect(exceptionValue(eventItems?.[0]?.[1])).toBe('probe error (url)');
     const [, logItems] = received[1]?.envelope ?? [];
     expect(logItems?.[0]?.[0].type).toBe('log');
-    expect((logItems?.[0]?.[1] as { items: { body: string }[] }).items[0]?.body).toBe('probe log line (url)');
+    expect((logItems?.[0]?.[1] as { items: { body: string }[] } | undefined)?.items[0]?.body).toBe('probe log line (url)');
     expect(statuses).toEqual(['connecting', 'open']);
   });
 
@@ -116,9 +120,7 @@ describe('connectSse', () => {
     await until(() => received.length === 12, 'twelve envelopes');
     const types = received.map((r) => r.envelope[1].map(([h]) => h.type).join(','));
     expect(types).toEqual(['session', 'event', 'span', 'log', 'session', 'event', 'span', 'log', 'session', 'event', 'span', 'log']);
-    const messages = received
-      .filter((r) => r.envelope[1][0]?.[0].type === 'event')
-      .map((r) => (r.envelope[1][0]?.[1] as { exception: { values: { value: string }[] } }).exception.values[0]?.value);
+    const messages = received.filter((r) => r.envelope[1][0]?.[0].type === 'event').map((r) => exceptionValue(r.envelope[1][0]?.[1]));
     expect(messages).toEqual(['probe error (url)', 'probe error (true+env)', 'probe error (env-only)']);
     // The published sidecar puts `id:` after `data:`; the id still belongs to the frame.
     expect(received[0]?.id).toBe('01a20cbc-ce25-712a-bd13-d0cf28acc58e');
