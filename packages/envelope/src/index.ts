@@ -3,6 +3,7 @@ export { type EnvelopeErrorCode, EnvelopeParseError } from './errors.ts';
 export * from './items.ts';
 export { type Envelope, type EnvelopeHeaders, type Item, type ItemHeaders, JSON_ITEM_TYPES, RAW_ITEM_TYPES } from './model.ts';
 export { type ParseOptions, parseEnvelope } from './parse.ts';
+export { parseSampleRate, TRACE_ITEM_TYPES, traceSampleRand } from './sampling.ts';
 export { createEnvelope, createItem, serializeEnvelope } from './serialize.ts';
 export {
   decodeWireEnvelope,
