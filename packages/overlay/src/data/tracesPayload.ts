@@ -1,0 +1,61 @@
+import { asObject, type JsonObject } from './errorEvent.ts';
+
+// Readers for span and log payloads (the general ones live in errorEvent.ts), and the memoizers the
+// trace, log, SDK and session selectors share.
+
+export function isRecord(value: unknown): value is JsonObject {
+  return asObject(value) !== undefined;
+}
+
+function isTypedAttribute(value: unknown): value is { value: unknown; type?: unknown } {
+  return isRecord(value) && 'value' in value && Object.keys(value).every((k) => k === 'value' || k === 'type' || k === 'unit');
+}
+
+/**
+ * Attributes as plain values. Span-v2 and log-v2 items type each one (`{value, type}`); transaction
+ * spans carry plain `data`. Both forms, and a mix, come out the same.
+ */
+export function attributeValues(value: unknown): Readonly<Record<string, unknown>> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, attribute] of Object.entries(value)) {
+    out[key] = isTypedAttribute(attribute) ? attribute.value : attribute;
+  }
+  return out;
+}
+
+/** A 32-hex trace id or 16-hex span id, lower-cased; anything else is not an id we can join on. */
+export function hexId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  const lower = value.toLowerCase();
+  return /^[0-9a-f-]+$/.test(lower) ? lower.replaceAll('-', '') : undefined;
+}
+
+/**
+ * Remembers the last input and output: selectors are called on every render with the store's
+ * array, which only changes identity when an envelope arrives.
+ */
+export function memoizeLast<A extends object, R>(fn: (input: A) => R): (input: A) => R {
+  let lastInput: A | undefined;
+  let lastOutput: R | undefined;
+  return (input: A): R => {
+    if (input !== lastInput || lastOutput === undefined) {
+      lastOutput = fn(input);
+      lastInput = input;
+    }
+    return lastOutput;
+  };
+}
+
+/** Caches a per-object derivation for as long as the object lives (stored envelopes never change). */
+export function cachedPer<K extends object, R>(fn: (key: K) => R): (key: K) => R {
+  const cache = new WeakMap<K, R>();
+  return (key: K): R => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
