@@ -23,7 +23,9 @@ net.Socket.prototype.connect = function connect(...args) {
   const host = options ? options.host : typeof args[0] === 'number' ? args[1] : undefined;
   const isPipe = options ? 'path' in options && options.path : typeof args[0] === 'string' && !/^\d+$/.test(args[0]);
   if (!isPipe && typeof host === 'string' && !LOOPBACK.has(host)) {
-    process.nextTick(() => this.destroy(Object.assign(new Error(`bench: outbound connection to ${host} blocked`), { code: 'ECONNREFUSED' })));
+    process.nextTick(() =>
+      this.destroy(Object.assign(new Error(`bench: outbound connection to ${host} blocked`), { code: 'ECONNREFUSED' })),
+    );
     return this;
   }
   return originalConnect.apply(this, args);

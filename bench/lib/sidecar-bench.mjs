@@ -1,0 +1,194 @@
+// The sidecar sections: throughput and latency per (target, concurrency, viewers), memory (idle, after a long load,
+// with a stalled viewer) and cold start. Every scenario gets a fresh server process, so CPU and memory figures
+// belong to that scenario alone.
+import http from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadTemplates, markerFactory, stamp } from './envelopes.mjs';
+import { awaitDelivery, deliveryStats, openViewer, sendLoad } from './load.mjs';
+import { BENCH_DIR, freePort, processSample, rssSampler, spawnTarget, startTarget, stopChild } from './processes.mjs';
+import { latencySummary, median, round } from './stats.mjs';
+
+export const PROFILE_DIR = join(BENCH_DIR, 'results', 'profiles');
+
+let templatesCache;
+const templates = () => {
+  templatesCache ??= loadTemplates();
+  return templatesCache;
+};
+
+async function withServer(target, fn, options = {}) {
+  const server = await startTarget(target, options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** One throughput scenario: warm-up, then `count` envelopes (or `maxMs`) at `concurrency` with `viewers` readers. */
+export function throughputScenario({ target, concurrency, viewers: viewerCount, count, maxMs, warmup, profile = false }) {
+  const options = profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] } : {};
+  return withServer(
+    target,
+    async (server) => {
+      await sleep(300);
+      const idle = processSample(server.pid);
+      const run = markerFactory();
+      const viewers = [];
+      try {
+        for (let i = 0; i < viewerCount; i++) viewers.push(await openViewer({ port: server.port, prefix: run.prefix }));
+        // Warm-up under another prefix: the JIT and the connection pool settle, viewers ignore these markers.
+        const warm = markerFactory();
+        await sendLoad({ port: server.port, count: warmup, concurrency, templates: templates(), markerOf: warm.marker, maxMs: 10_000 });
+        await sleep(300);
+
+        const before = processSample(server.pid);
+        const sampler = rssSampler(server.pid);
+        const load = await sendLoad({ port: server.port, count, concurrency, templates: templates(), markerOf: run.marker, maxMs });
+        await awaitDelivery(viewers, load.accepted);
+        const after = processSample(server.pid);
+        const peak = sampler.stop();
+        const delivery = deliveryStats(viewers, load, run.prefix);
+        const cpuMs = after && before ? after.cpuMs - before.cpuMs : null;
+        return {
+          target,
+          concurrency,
+          viewers: viewerCount,
+          sent: load.sent,
+          accepted: load.accepted,
+          failures: load.failures,
+          seconds: round(load.seconds, 3),
+          acceptedPerSec: round(load.accepted / load.seconds, 1),
+          deliveredPerSec: round(load.accepted / ((delivery.lastReceived - load.started) / 1000), 1),
+          mbPerSec: round(load.bytes / 1e6 / load.seconds, 2),
+          latencyMs: latencySummary(delivery.latencies),
+          lostEnvelopes: delivery.lostEnvelopes,
+          lostPairs: delivery.lostPairs,
+          viewersDisconnected: viewers.filter((v) => v.state.closed).length,
+          server: {
+            rssIdle: idle?.rss ?? null,
+            rssBefore: before?.rss ?? null,
+            rssAfter: after?.rss ?? null,
+            rssPeak: peak || null,
+            cpuMs: cpuMs === null ? null : round(cpuMs, 0),
+            cpuUsPerEnvelope: cpuMs === null || load.accepted === 0 ? null : round((cpuMs * 1000) / load.accepted, 1),
+          },
+          generatorCpuUsPerEnvelope: load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null,
+        };
+      } finally {
+        for (const v of viewers) v.close();
+      }
+    },
+    options,
+  );
+}
+
+/** RSS a second after start, nothing sent. */
+export function idleMemory(target) {
+  return withServer(target, async (server) => {
+    await sleep(1000);
+    const sample = processSample(server.pid);
+    return { target, rss: sample?.rss ?? null };
+  });
+}
+
+/**
+ * RSS growth over a long load with default limits: one reading viewer, plus (when `stalled`) one viewer that never
+ * reads. Reports idle RSS, RSS after the load settled, the peak, what the reading viewer lost, and whether the
+ * stalled viewer was cut off.
+ */
+export function memoryScenario({ target, count, maxMs, stalled, concurrency = 16 }) {
+  return withServer(target, async (server) => {
+    await sleep(1000);
+    const idle = processSample(server.pid);
+    const run = markerFactory();
+    const reader = await openViewer({ port: server.port, prefix: run.prefix });
+    const stalledViewer = stalled ? await openViewer({ port: server.port, prefix: run.prefix, stalled: true }) : null;
+    try {
+      const sampler = rssSampler(server.pid, 100);
+      const load = await sendLoad({ port: server.port, count, concurrency, templates: templates(), markerOf: run.marker, maxMs });
+      await awaitDelivery([reader], load.accepted);
+      await sleep(1000);
+      const after = processSample(server.pid);
+      const peak = sampler.stop();
+      const delivery = deliveryStats([reader], load, run.prefix);
+      return {
+        target,
+        stalledViewer: stalled,
+        sent: load.sent,
+        accepted: load.accepted,
+        failures: load.failures,
+        seconds: round(load.seconds, 2),
+        timeCapped: load.sent < count,
+        rssIdle: idle?.rss ?? null,
+        rssAfter: after?.rss ?? null,
+        rssPeak: peak || null,
+        growth: after && idle ? after.rss - idle.rss : null,
+        peakGrowth: peak && idle ? peak - idle.rss : null,
+        readerLost: delivery.lostEnvelopes,
+        stalledDisconnected: stalledViewer ? stalledViewer.state.closed : null,
+        serverAlive: !server.exited(),
+      };
+    } finally {
+      reader.close();
+      stalledViewer?.close();
+    }
+  });
+}
+
+function postOnce(port, body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/stream',
+        agent: false,
+        headers: { 'Content-Type': 'application/x-sentry-envelope', 'Content-Length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('error', (error) => resolve(error.code ?? 'error'));
+    req.end(body);
+  });
+}
+
+/** Spawn until the first envelope is accepted (200), polling the port every 2 ms; `reps` times, median. */
+export async function coldStart(target, { reps, timeoutMs = 15_000 }) {
+  const body = stamp(templates().error, markerFactory().marker(0));
+  const samples = [];
+  const errors = [];
+  for (let i = 0; i < reps; i++) {
+    const port = await freePort();
+    const started = performance.now();
+    const child = spawnTarget(target, { port });
+    let status = null;
+    try {
+      while (performance.now() - started < timeoutMs) {
+        status = await postOnce(port, body);
+        if (status === 200) break;
+        if (child.exitCode !== null) break;
+        await sleep(2);
+      }
+      if (status === 200) samples.push(performance.now() - started);
+      else errors.push(`run ${i + 1}: last answer ${status}${child.exitCode !== null ? `, exited ${child.exitCode}` : ''}`);
+    } finally {
+      await stopChild(child);
+    }
+    await sleep(200);
+  }
+  return {
+    target,
+    reps,
+    samplesMs: samples.map((s) => round(s, 1)),
+    medianMs: round(median(samples), 1),
+    minMs: samples.length ? round(Math.min(...samples), 1) : null,
+    errors,
+  };
+}
