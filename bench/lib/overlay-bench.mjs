@@ -1,0 +1,370 @@
+// The overlay section: the bundle's gzip size, and in Chromium the standalone debugger (served by our sidecar at
+// `/`) fed 10,000 mixed envelopes through its SSE client: time until the errors and traces lists are rendered, the
+// longest main-thread task while scrolling each list (from a CDP performance trace, confirmed by the longtask
+// observer), and the JS heap. Written against the contract: host #sentry-spotlight-root with an open shadow root,
+// rows data-testid issue-row / trace-row.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
+import { errorEnvelope, hex, overlayEnvelopes } from './envelopes.mjs';
+import { OURS_CLI, REPO_DIR, startTarget } from './processes.mjs';
+import { round } from './stats.mjs';
+
+export const OVERLAY_DIST = join(REPO_DIR, 'packages', 'overlay', 'dist');
+const BUNDLE = join(OVERLAY_DIST, 'sentry-spotlight.js');
+const PAGE_BUNDLE = join(OVERLAY_DIST, 'assets', 'main.js');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+/** Gzip (level 9) sizes of the ESM bundle and of the full page's script; null where not built. */
+export function bundleSizes() {
+  const size = (file) => {
+    if (!existsSync(file)) return null;
+    const bytes = readFileSync(file);
+    return { file: file.slice(REPO_DIR.length + 1), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  };
+  return { esm: size(BUNDLE), page: size(PAGE_BUNDLE) };
+}
+
+export function overlaySkipReason() {
+  if (!existsSync(join(OVERLAY_DIST, 'index.html')) || !existsSync(BUNDLE))
+    return `the overlay is not built yet (${OVERLAY_DIST.slice(REPO_DIR.length + 1)}/index.html and sentry-spotlight.js missing)`;
+  if (!existsSync(OURS_CLI)) return `our sidecar is not built yet (${OURS_CLI.slice(REPO_DIR.length + 1)} missing)`;
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`;
+  return null;
+}
+
+function postAll(port, bodies, concurrency = 8) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  let accepted = 0;
+  const one = (body) =>
+    new Promise((resolve) => {
+      const req = http.request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/stream',
+          headers: { 'Content-Type': 'application/x-sentry-envelope', 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      if ((await one(body)) === 200) accepted++;
+    }
+  };
+  return Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
+    agent.destroy();
+    return accepted;
+  });
+}
+
+/**
+ * Runs in the page before its scripts: notes when the sentinel envelope's bytes pass through the overlay's stream
+ * reader (a streaming fetch of /stream, or an EventSource), and records long tasks and animation-frame gaps.
+ */
+function instrumentPage(sentinel) {
+  const bench = { sentinelAt: null, streamBytes: 0, longTasks: [], frames: null };
+  window.__bench = bench;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // no longtask support: the CDP trace still measures tasks
+  }
+  const seen = (text) => {
+    if (bench.sentinelAt === null && text.includes(sentinel)) bench.sentinelAt = performance.now();
+  };
+  const originalFetch = window.fetch;
+  window.fetch = async function benchFetch(input, init) {
+    const response = await originalFetch.call(this, input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!/\/stream(\?|$)/.test(new URL(url, location.href).pathname) || !response.body) return response;
+    const decoder = new TextDecoder();
+    let tail = '';
+    const body = response.body.pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          bench.streamBytes += chunk.byteLength;
+          if (bench.sentinelAt === null) {
+            const text = tail + decoder.decode(chunk, { stream: true });
+            seen(text);
+            tail = text.slice(-sentinel.length);
+          }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    Object.defineProperty(response, 'body', { value: body });
+    return response;
+  };
+  if (window.EventSource) {
+    const Original = window.EventSource;
+    window.EventSource = class BenchEventSource extends Original {
+      constructor(...args) {
+        super(...args);
+        const listener = (event) => {
+          bench.streamBytes += event.data.length;
+          seen(event.data);
+        };
+        this.addEventListener('message', listener);
+        this.addEventListener('application/x-sentry-envelope', listener);
+      }
+    };
+  }
+  // Animation-frame gaps, sampled only while a scroll is measured.
+  bench.startFrames = () => {
+    const gaps = [];
+    let last = performance.now();
+    let running = true;
+    const tick = (now) => {
+      gaps.push(now - last);
+      last = now;
+      if (running) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    bench.frames = {
+      stop: () => {
+        running = false;
+        return gaps;
+      },
+    };
+  };
+}
+
+/** Long tasks on the renderer's main thread (CDP trace events), in ms, between two trace timestamps. */
+function tasksFromTrace(events) {
+  const mainThreads = new Set();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mainThreads.add(`${e.pid}:${e.tid}`);
+  return events
+    .filter(
+      (e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mainThreads.has(`${e.pid}:${e.tid}`),
+    )
+    .map((e) => ({ ts: e.ts, durMs: (e.dur ?? 0) / 1000 }));
+}
+
+async function traced(cdp, fn) {
+  const events = [];
+  const onData = ({ value }) => events.push(...value);
+  cdp.on('Tracing.dataCollected', onData);
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+  });
+  let result;
+  try {
+    result = await fn();
+  } finally {
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await done;
+    cdp.off('Tracing.dataCollected', onData);
+  }
+  const tasks = tasksFromTrace(events);
+  const longest = tasks.reduce((max, t) => Math.max(max, t.durMs), 0);
+  return { result, longestTaskMs: round(longest, 1), tasksOver50: tasks.filter((t) => t.durMs > 50).length, tasks: tasks.length };
+}
+
+/** Scroll the virtualized list holding `rowSelector` from top to bottom with the wheel, then jump back to the top. */
+async function scrollList(page, rowSelector, steps) {
+  const row = page.locator(rowSelector).first();
+  const box = await row.boundingBox();
+  if (!box) throw new Error(`bench: no ${rowSelector} on screen to scroll`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const scrollTop = () =>
+    page.evaluate((sel) => {
+      const host = document.getElementById('sentry-spotlight-root');
+      let el = (host?.shadowRoot ?? document).querySelector(sel);
+      while (el && !(el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY))) {
+        el = el.parentElement ?? (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
+      }
+      return el ? { top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight } : null;
+    }, rowSelector);
+  const start = await scrollTop();
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, 800);
+    await sleep(16);
+  }
+  const end = await scrollTop();
+  // A jump to the end and back: what dragging the scrollbar does.
+  await page.evaluate((sel) => {
+    const host = document.getElementById('sentry-spotlight-root');
+    let el = (host?.shadowRoot ?? document).querySelector(sel);
+    while (el && !(el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
+    if (el) {
+      el.scrollTop = el.scrollHeight;
+      return new Promise((r) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            el.scrollTop = 0;
+            requestAnimationFrame(() => requestAnimationFrame(r));
+          }),
+        ),
+      );
+    }
+    return null;
+  }, rowSelector);
+  return { start, end, scrolledPx: start && end ? end.top - start.top : null };
+}
+
+async function scrollMeasured(page, cdp, rowSelector, steps) {
+  const before = await page.evaluate(() => {
+    window.__bench.startFrames();
+    return { now: performance.now(), longTasks: window.__bench.longTasks.length };
+  });
+  const { result, longestTaskMs, tasksOver50, tasks } = await traced(cdp, () => scrollList(page, rowSelector, steps));
+  const after = await page.evaluate((from) => {
+    const gaps = window.__bench.frames.stop();
+    const longTasks = window.__bench.longTasks.slice(from);
+    return { gaps, longTasks };
+  }, before.longTasks);
+  return {
+    longestTaskMs,
+    tasksOver50,
+    tasksTraced: tasks,
+    longTaskObserverMaxMs: after.longTasks.length ? round(Math.max(...after.longTasks.map((t) => t.duration)), 1) : 0,
+    maxFrameGapMs: after.gaps.length ? round(Math.max(...after.gaps), 1) : null,
+    frames: after.gaps.length,
+    scroll: result,
+  };
+}
+
+/** Click the overlay's way to the traces list: a tab, link or button named "Traces". */
+async function openTraces(page) {
+  const candidates = [
+    page.locator('[data-testid="nav-traces"]'),
+    page.getByRole('tab', { name: /traces/i }),
+    page.getByRole('link', { name: /traces/i }),
+    page.getByRole('button', { name: /traces/i }),
+  ];
+  for (const candidate of candidates) {
+    if ((await candidate.count()) > 0) {
+      await candidate.first().click();
+      return true;
+    }
+  }
+  return false;
+}
+
+async function heapUsed(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize, totalSize } = await cdp.send('Runtime.getHeapUsage');
+  return { usedBytes: usedSize, totalBytes: totalSize };
+}
+
+export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) {
+  const bundle = bundleSizes();
+  const skip = overlaySkipReason();
+  if (skip) return { status: 'skipped', reason: skip, bundle };
+
+  const { chromium } = await import('playwright-core');
+  const server = await startTarget('ours');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'spotlight-bench-chromium-'));
+  let context;
+  try {
+    const sentinel = `bench sentinel ${hex(12)}`;
+    const bodies = overlayEnvelopes(count - 1);
+    bodies.push(errorEnvelope({ eventId: hex(32), traceId: hex(32), message: sentinel, fn: 'benchSentinel' }));
+    log(`overlay: posting ${bodies.length} envelopes to our sidecar`);
+    const accepted = await postAll(server.port, bodies);
+
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.addInitScript(instrumentPage, sentinel);
+    const cdp = await context.newCDPSession(page);
+
+    log('overlay: loading the debugger page');
+    await page.goto(`http://127.0.0.1:${server.port}/`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__bench?.sentinelAt !== null, null, { timeout: 120_000, polling: 50 });
+    await page.locator('[data-testid="issue-row"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const errorsRendered = await page.evaluate(
+      (text) =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
+              resolve({
+                at: performance.now(),
+                sentinelAt: window.__bench.sentinelAt,
+                streamBytes: window.__bench.streamBytes,
+                rows: root ? root.querySelectorAll('[data-testid="issue-row"]').length : 0,
+                sentinelVisible: root ? (root.textContent ?? '').includes(text) : false,
+                loadLongTasks: window.__bench.longTasks.map((t) => round(t.duration, 1)),
+              });
+            }),
+          ),
+        ),
+      sentinel,
+    );
+    const heapAfterLoad = await heapUsed(cdp);
+
+    log('overlay: scrolling the errors list');
+    const errorsScroll = await scrollMeasured(page, cdp, '[data-testid="issue-row"]', scrollSteps);
+
+    log('overlay: opening and scrolling the traces list');
+    let traces = { status: 'skipped', reason: 'no Traces tab, link or button found' };
+    if (await openTraces(page)) {
+      const clickedAt = await page.evaluate(() => performance.now());
+      await page.locator('[data-testid="trace-row"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      const shownAt = await page.evaluate(
+        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))),
+      );
+      const rows = await page.locator('[data-testid="trace-row"]').count();
+      const scroll = await scrollMeasured(page, cdp, '[data-testid="trace-row"]', scrollSteps);
+      traces = { status: 'ok', renderAfterClickMs: round(shownAt - clickedAt, 1), rowsInDom: rows, scroll };
+    }
+    const heapEnd = await heapUsed(cdp);
+
+    return {
+      status: 'ok',
+      envelopes: bodies.length,
+      accepted,
+      bundle,
+      errors: {
+        sentinelReceivedMs: round(errorsRendered.sentinelAt, 1),
+        renderedMs: round(errorsRendered.at, 1),
+        rowsInDom: errorsRendered.rows,
+        sentinelVisible: errorsRendered.sentinelVisible,
+        streamBytes: errorsRendered.streamBytes,
+        longTasksDuringLoadMs: errorsRendered.loadLongTasks,
+        scroll: errorsScroll,
+      },
+      traces,
+      heap: { afterLoad: heapAfterLoad, end: heapEnd },
+      pageErrors: pageErrors.slice(0, 5),
+    };
+  } finally {
+    await context?.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+    await server.stop();
+  }
+}
