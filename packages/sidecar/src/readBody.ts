@@ -1,0 +1,168 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ContentEncoding } from './contentEncoding.ts';
+import { createDecoder, type Decoder } from './decoders.ts';
+import { type HttpError, payloadTooLarge } from './httpError.ts';
+
+export interface BodyLimits {
+  /** Bytes as sent (compressed or not). */
+  readonly maxBodyBytes: number;
+  /** Bytes after decompression. */
+  readonly maxDecompressedBytes: number;
+}
+
+/** The declared Content-Length, or undefined for chunked bodies. */
+export function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  if (header === undefined) return undefined;
+  const length = Number(header);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
+export const rawTooLarge = (bytes: number | string, limit: number): HttpError =>
+  payloadTooLarge(`request body of ${bytes} bytes is over the limit of ${limit} bytes (--max-body-bytes)`);
+
+const decompressedTooLarge = (limit: number): HttpError =>
+  payloadTooLarge(`request body decompresses to more than ${limit} bytes (--max-decompressed-bytes)`);
+
+/** The request ended before its body did (the client went away); there is nobody to answer. */
+export class BodyAbortedError extends Error {
+  override readonly name = 'BodyAbortedError';
+}
+
+/**
+ * Reads a request body, decompressing it as it streams in. The raw size is checked against the
+ * declared Content-Length before reading and counted while reading (chunked bodies); the
+ * decompressed size is counted as output appears, so a bomb stops at the limit. The result is a
+ * fresh buffer of exactly the body's size: stored bodies must not pin the socket's larger buffers.
+ */
+export function readBody(req: IncomingMessage, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limits.maxBodyBytes) return Promise.reject(rawTooLarge(declared, limits.maxBodyBytes));
+  if (encoding === 'identity') return readIdentity(req, declared, limits.maxBodyBytes);
+  return readDecoded(req, encoding, limits);
+}
+
+function readIdentity(req: IncomingMessage, declared: number | undefined, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    // With a Content-Length (what SDKs send) the body is copied straight into its final buffer.
+    const target = declared !== undefined ? Buffer.allocUnsafeSlow(declared) : undefined;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      if (received + chunk.length > limit) {
+        cleanup();
+        reject(rawTooLarge(`more than ${limit}`, limit));
+        return;
+      }
+      if (target) chunk.copy(target, received);
+      else chunks.push(chunk);
+      received += chunk.length;
+    };
+    const onEnd = () => {
+      cleanup();
+      if (target) resolve(received === target.length ? target : target.subarray(0, received));
+      else resolve(copyOf(chunks, received));
+    };
+    const onGone = () => {
+      cleanup();
+      reject(new BodyAbortedError('the request ended before its body'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('close', onClose);
+    };
+    const onClose = () => {
+      if (!req.complete) onGone();
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('close', onClose);
+  });
+}
+
+function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'identity'>, limits: BodyLimits): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const output: Uint8Array[] = [];
+    let produced = 0;
+    let received = 0;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      decoder.destroy();
+      reject(error);
+    };
+    const decoder: Decoder = createDecoder(encoding, {
+      maxDecompressedBytes: limits.maxDecompressedBytes,
+      onData: (chunk) => {
+        if (settled) return;
+        produced += chunk.length;
+        if (produced > limits.maxDecompressedBytes) fail(decompressedTooLarge(limits.maxDecompressedBytes));
+        else output.push(chunk);
+      },
+    });
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limits.maxBodyBytes) {
+        fail(rawTooLarge(`more than ${limits.maxBodyBytes}`, limits.maxBodyBytes));
+        return;
+      }
+      req.pause();
+      decoder.write(chunk).then(() => {
+        if (!settled) req.resume();
+      }, fail);
+    };
+    const onEnd = () => {
+      decoder.end().then(() => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        resolve(copyOf(output, produced));
+      }, fail);
+    };
+    const onGone = () => fail(new BodyAbortedError('the request ended before its body'));
+    const onClose = () => {
+      if (!req.complete) onGone();
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('close', onClose);
+  });
+}
+
+function copyOf(chunks: readonly Uint8Array[], total: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/**
+ * After a refusal, reads and drops the rest of the body so that the client, still sending, gets
+ * the answer and can reuse its connection. A body that goes on past `maxBytes` more closes it.
+ */
+export function discardRest(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  if (req.complete || req.destroyed) return;
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > maxBytes) res.setHeader('Connection', 'close');
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > maxBytes) req.socket.destroy();
+  });
+  req.resume();
+}
