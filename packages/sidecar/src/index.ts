@@ -1,0 +1,25 @@
+export { type AppDeps, createApp } from './app.ts';
+export {
+  ConfigError,
+  DEFAULT_CONFIG,
+  DEFAULT_PORT,
+  helpText,
+  OPTIONS,
+  type ResolvedCli,
+  resolveConfig,
+  type SidecarConfig,
+} from './config.ts';
+export type { EnvelopeSource, IngestedEnvelope, StoredEnvelope } from './envelopeStore.ts';
+export { EnvelopeStore } from './envelopeStore.ts';
+export { createIdGenerator, type IdGenerator, idTimestamp } from './ids.ts';
+export type { EnvelopeListener } from './ingest.ts';
+export { createLogger, type Logger, silentLogger } from './logger.ts';
+export { POWERED_BY } from './middleware/poweredBy.ts';
+export { type ProbeResult, probeSidecar } from './probe.ts';
+export { RingBuffer, type RingBufferLimits, type RingBufferOptions } from './ringBuffer.ts';
+export type { HealthInfo, ServerInfo } from './routes/health.ts';
+export { baseUrl, createSidecarDeps, PortInUseError, type Sidecar, type SidecarDeps, type SidecarOptions, startSidecar } from './server.ts';
+export { CLEAR_EVENT } from './sseFrames.ts';
+export type { SidecarState } from './stateFile.ts';
+export { VERSION } from './version.ts';
+export { ViewerHub } from './viewers.ts';

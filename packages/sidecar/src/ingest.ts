@@ -1,0 +1,46 @@
+import { parseEnvelope } from '@spotlight/envelope';
+import type { EnvelopeSource, EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
+import type { Logger } from './logger.ts';
+import type { ViewerHub } from './viewers.ts';
+
+/** Called with every envelope once stored and sent to viewers (forwarding to Sentry, tests). */
+export type EnvelopeListener = (envelope: IngestedEnvelope) => void;
+
+export interface IngestDeps {
+  readonly store: EnvelopeStore;
+  readonly viewers: ViewerHub;
+  readonly maxItems: number;
+  readonly log: Logger;
+  readonly listeners?: readonly EnvelopeListener[];
+  /** Called on every envelope (idle tracking). */
+  readonly onActivity?: () => void;
+}
+
+export type Ingest = (bytes: Uint8Array, source: EnvelopeSource) => IngestedEnvelope;
+
+/**
+ * The one path every envelope takes: parse (throws EnvelopeParseError, a 400, or 413 past the item
+ * limit), store with an id and a frame, send the frame to live viewers, tell the listeners.
+ */
+export function createIngest(deps: IngestDeps): Ingest {
+  const { store, viewers, maxItems, log, listeners = [], onActivity } = deps;
+  return (bytes, source) => {
+    const envelope = parseEnvelope(bytes, { maxItems });
+    const ingested = store.add(bytes, envelope, source);
+    viewers.broadcast(ingested);
+    onActivity?.();
+    if (log.debugEnabled) {
+      log.debug(
+        `envelope ${ingested.id} from ${source}: ${bytes.byteLength} bytes, items: ${envelope.items.map((i) => i.header.type).join(', ') || 'none'}`,
+      );
+    }
+    for (const listener of listeners) {
+      try {
+        listener(ingested);
+      } catch (error) {
+        log.error(`envelope listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return ingested;
+  };
+}

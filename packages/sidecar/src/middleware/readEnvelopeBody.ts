@@ -1,0 +1,67 @@
+import type { RequestHandler, Response } from 'express';
+import { parseContentEncoding } from '../contentEncoding.ts';
+import { HttpError } from '../httpError.ts';
+import { type BodyLimits, readBody } from '../readBody.ts';
+
+/**
+ * Content types an envelope may arrive with: its own, `text/plain` (browser SDKs use it to avoid a
+ * preflight), `application/octet-stream`, none, `application/json` (some clients label everything
+ * so) and `application/x-www-form-urlencoded` (what `curl --data-binary` sends unless told otherwise).
+ */
+export const ENVELOPE_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/x-sentry-envelope',
+  'text/plain',
+  'application/octet-stream',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  '',
+]);
+
+/** The legacy store endpoint takes a JSON event. */
+export const STORE_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/json',
+  'text/plain',
+  'application/octet-stream',
+  'application/x-www-form-urlencoded',
+  '',
+]);
+
+function mediaType(header: string | undefined): string {
+  if (header === undefined) return '';
+  const semicolon = header.indexOf(';');
+  return (semicolon < 0 ? header : header.slice(0, semicolon)).trim().toLowerCase();
+}
+
+/**
+ * Reads the request body (checking content type, encoding and sizes) into `res.locals.body`, a
+ * Buffer of the decompressed bytes. Body parsers from Express are not used: they buffer before
+ * checking, and cannot count a decompression bomb's output or decode zstd.
+ */
+export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<string>): RequestHandler {
+  const accepted = [...contentTypes].filter((t) => t !== '').join(', ');
+  return (req, res, next) => {
+    const type = mediaType(req.headers['content-type']);
+    if (!contentTypes.has(type)) {
+      next(new HttpError(415, `Content-Type "${type.slice(0, 100)}" is not accepted here; send ${accepted} or none`));
+      return;
+    }
+    let encoding: ReturnType<typeof parseContentEncoding>;
+    try {
+      encoding = parseContentEncoding(req.headers['content-encoding']);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    readBody(req, encoding, limits).then((body) => {
+      res.locals.body = body;
+      next();
+    }, next);
+  };
+}
+
+/** The body read by readEnvelopeBody. */
+export function bodyOf(res: Response): Buffer {
+  const body: unknown = res.locals.body;
+  if (!Buffer.isBuffer(body)) throw new Error('readEnvelopeBody must run before this handler');
+  return body;
+}

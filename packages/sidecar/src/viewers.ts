@@ -1,0 +1,153 @@
+import type { ServerResponse } from 'node:http';
+import type { EnvelopeStore, StoredEnvelope } from './envelopeStore.ts';
+import type { Logger } from './logger.ts';
+import { CLEAR_FRAME, HEARTBEAT_FRAME } from './sseFrames.ts';
+
+export interface ViewerHubOptions {
+  readonly store: EnvelopeStore;
+  readonly maxViewers: number;
+  /** A live viewer with more unsent bytes than this is disconnected. */
+  readonly maxQueueBytes: number;
+  readonly heartbeatMs: number;
+  readonly log: Logger;
+  /** Called when a viewer connects or leaves (idle tracking). */
+  readonly onChange?: (viewers: number) => void;
+}
+
+interface Viewer {
+  readonly res: ServerResponse;
+  /** Catching up on the buffer: live frames are picked up by the replay loop instead. */
+  replaying: boolean;
+  closed: boolean;
+}
+
+/** Replay writes while fewer bytes than this are unsent, then waits for the socket to drain. */
+const REPLAY_WINDOW_BYTES = 1024 * 1024;
+
+/**
+ * The SSE viewers. A new viewer first replays the buffer (after its Last-Event-ID), pacing itself
+ * on the socket; then it is live and gets each new frame as it arrives. Frames are the buffer's
+ * Buffers, shared by all viewers. A live viewer that stops reading is disconnected once its unsent
+ * bytes pass the limit, so it can neither hold memory nor slow the others; it may reconnect and
+ * resume with Last-Event-ID.
+ */
+export class ViewerHub {
+  private readonly viewers = new Set<Viewer>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private slowDisconnects = 0;
+
+  constructor(private readonly options: ViewerHubOptions) {}
+
+  get count(): number {
+    return this.viewers.size;
+  }
+
+  /** Viewers disconnected for not reading, since start. */
+  get slowDisconnected(): number {
+    return this.slowDisconnects;
+  }
+
+  get isFull(): boolean {
+    return this.viewers.size >= this.options.maxViewers;
+  }
+
+  /**
+   * Adds a viewer whose SSE headers and opening frame are written. Replays what the buffer holds
+   * strictly after `lastEventId` (everything when it is unknown or absent), then goes live.
+   */
+  add(res: ServerResponse, lastEventId: string | undefined): void {
+    const viewer: Viewer = { res, replaying: true, closed: false };
+    this.viewers.add(viewer);
+    res.once('close', () => this.remove(viewer));
+    this.startHeartbeat();
+    this.options.onChange?.(this.viewers.size);
+    const after = lastEventId === undefined ? undefined : this.options.store.seqOf(lastEventId);
+    void this.replay(viewer, after === undefined ? 0 : after + 1);
+  }
+
+  /** Sends a stored envelope to every live viewer. */
+  broadcast(stored: StoredEnvelope): void {
+    for (const viewer of this.viewers) {
+      if (!viewer.replaying) this.send(viewer, stored.frame);
+    }
+  }
+
+  /** Tells every viewer the buffer was emptied. */
+  cleared(): void {
+    for (const viewer of this.viewers) this.send(viewer, CLEAR_FRAME);
+  }
+
+  /** Ends every stream at once (shutdown). */
+  close(): void {
+    this.stopHeartbeat();
+    for (const viewer of this.viewers) {
+      viewer.closed = true;
+      viewer.res.destroy();
+    }
+    this.viewers.clear();
+  }
+
+  private send(viewer: Viewer, frame: Buffer): void {
+    const unsent = viewer.res.writableLength;
+    if (unsent > this.options.maxQueueBytes) {
+      this.slowDisconnects++;
+      this.options.log.warn(`disconnected a viewer that stopped reading: ${unsent} bytes unsent (limit ${this.options.maxQueueBytes})`);
+      this.drop(viewer);
+      return;
+    }
+    viewer.res.write(frame);
+  }
+
+  private async replay(viewer: Viewer, from: number): Promise<void> {
+    const { store } = this.options;
+    let seq = from;
+    const { res } = viewer;
+    while (!viewer.closed) {
+      seq = Math.max(seq, store.startSeq);
+      if (seq >= store.endSeq) {
+        viewer.replaying = false;
+        return;
+      }
+      const stored = store.at(seq++);
+      if (stored) res.write(stored.frame);
+      if (res.writableLength >= REPLAY_WINDOW_BYTES) await drained(res);
+    }
+  }
+
+  private remove(viewer: Viewer): void {
+    viewer.closed = true;
+    if (!this.viewers.delete(viewer)) return;
+    if (this.viewers.size === 0) this.stopHeartbeat();
+    this.options.onChange?.(this.viewers.size);
+  }
+
+  private drop(viewer: Viewer): void {
+    viewer.res.destroy();
+    this.remove(viewer);
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      for (const viewer of this.viewers) this.send(viewer, HEARTBEAT_FRAME);
+    }, this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
