@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSessionSelector,
+  isEnvelopeVisible,
+  isRowVisible,
+  isTraceVisible,
+  type Session,
+  type SessionIndex,
+  visibility,
+} from './sessions.ts';
+import type { StoredEnvelope } from './store.ts';
+import { selectTraces } from './traces.ts';
+import { firstPayload, storedFixture } from './tracesFixtures.ts';
+
+const PROBE_11 = ['session', 'event', 'span', 'log'].map((n) => `sentry-node-11.12/${n}.envelope`);
+const PROBE_10 = ['session', 'event', 'transaction', 'log'].map((n) => `sentry-node-10.78/${n}.envelope`);
+const EXPRESS = ['web-span', 'web-log', 'api-event', 'web-session', 'api-span', 'api-log', 'api-sessions'].map(
+  (n) => `sentry-node-11.12/express-${n}.envelope`,
+);
+
+const EXPRESS_TRACE = '745dcfcc57a74120a3e803ba744eb5f8';
+const PROBE_11_TRACE = 'd953b6aa6fd14930be83e9daf81fae75';
+const PROBE_10_TRANSACTION = '489b04cf34c640aab87f40ecb876eee1';
+const PROBE_10_ERROR = '908fd8af3b8f45dbb580937c65e5b3b1';
+
+function stored(names: readonly string[]): StoredEnvelope[] {
+  return names.map((name, i) => storedFixture(name, `${name.replace(/.*\//, '').replace('.envelope', '')}-${i}`, 1000 + i));
+}
+
+function summary(index: SessionIndex): unknown[] {
+  return index.sessions.map((s: Session) => [s.id, s.boundary, s.title, s.traceIds, s.errorCount, s.logCount]);
+}
+
+/** An error without any trace id, captured at `timestamp` (seconds). */
+function tracelessError(id: string, timestamp: number): StoredEnvelope {
+  return storedFixture('sentry-node-11.12/event.envelope', id, 5000, (envelope) => {
+    delete envelope[0].trace;
+    const event = firstPayload<{ contexts: Record<string, unknown>; timestamp: number; event_id: string }>(envelope);
+    delete event.contexts.trace;
+    event.timestamp = timestamp;
+    event.event_id = `${id.padEnd(32, '0')}`;
+  });
+}
+
+describe('sessions without a browser page (server-only)', () => {
+  it('starts a session at each process start; the newest is current', () => {
+    const index = createSessionSelector()({ envelopes: stored([...PROBE_11, ...PROBE_10, ...EXPRESS]) });
+    expect(summary(index)).toEqual([
+      ['current', 'process-start', 'GET /dashboard', [EXPRESS_TRACE], 1, 2],
+      [`session:trace:${PROBE_10_ERROR}`, 'process-start', 'probe-transaction (url)', [PROBE_10_TRANSACTION], 1, 1],
+      [`session:trace:${PROBE_11_TRACE}`, 'process-start', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 1],
+    ]);
+    expect(index.current?.id).toBe('current');
+    expect(index.current?.startedAt).toBeCloseTo(1795516518257.686, 2);
+    expect([...(index.byId.get(`session:trace:${PROBE_10_ERROR}`)?.allTraceIds ?? [])]).toEqual([PROBE_10_ERROR, PROBE_10_TRANSACTION]);
+  });
+
+  it('splits activity without process starts at idle gaps', () => {
+    const envelopes = stored([...PROBE_11, ...PROBE_10].filter((n) => !n.endsWith('session.envelope')));
+    const together = createSessionSelector()({ envelopes });
+    expect(summary(together)).toEqual([['current', 'first', 'probe-transaction (url)', [PROBE_10_TRANSACTION, PROBE_11_TRACE], 2, 2]]);
+    // The two runs are 8.9 s apart.
+    const apart = createSessionSelector()({ envelopes, idleGapMs: 5000 });
+    expect(summary(apart)).toEqual([
+      ['current', 'idle-gap', 'probe-transaction (url)', [PROBE_10_TRANSACTION], 1, 1],
+      [`session:trace:${PROBE_11_TRACE}`, 'first', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 1],
+    ]);
+  });
+
+  it('starts a session at an earlier browser page load', () => {
+    const pageload = storedFixture('sentry-node-10.78/transaction.envelope', 'pl', 2000, (envelope) => {
+      type T = {
+        contexts: { trace: { op: string } };
+        start_timestamp: number;
+        timestamp: number;
+        spans: { start_timestamp: number; timestamp: number }[];
+      };
+      const transaction = firstPayload<T>(envelope);
+      transaction.contexts.trace.op = 'pageload';
+      // 2 s after the 11.12 run: no idle gap, only the page load separates them.
+      const shift = 1795510031.8 - transaction.start_timestamp;
+      transaction.start_timestamp += shift;
+      transaction.timestamp += shift;
+      for (const span of transaction.spans) {
+        span.start_timestamp += shift;
+        span.timestamp += shift;
+      }
+    });
+    const index = createSessionSelector()({ envelopes: [...stored(['sentry-node-11.12/span.envelope']), pageload] });
+    expect(summary(index)).toEqual([
+      ['current', 'page-load', 'probe-transaction (url)', [PROBE_10_TRANSACTION], 0, 0],
+      [`session:trace:${PROBE_11_TRACE}`, 'first', 'probe-transaction (url)', [PROBE_11_TRACE], 0, 0],
+    ]);
+  });
+});
+
+describe('the current page session', () => {
+  const envelopes = [
+    ...stored([...PROBE_11, ...PROBE_10, ...EXPRESS]),
+    tracelessError('late', 1795516519),
+    tracelessError('early', 1795510029.83),
+  ];
+  const page = { loadedAt: 1795516518000, traceIds: new Set([EXPRESS_TRACE]) };
+
+  it('holds the traces the page started, what every service sent in them, and trace-less events after the load', () => {
+    const index = createSessionSelector()({ envelopes, page });
+    expect(summary(index)).toEqual([
+      ['current', 'page', 'GET /dashboard', [EXPRESS_TRACE], 2, 2],
+      [`session:trace:${PROBE_10_ERROR}`, 'process-start', 'probe-transaction (url)', [PROBE_10_TRANSACTION], 1, 1],
+      [`session:trace:${PROBE_11_TRACE}`, 'process-start', 'probe-transaction (url)', [PROBE_11_TRACE], 2, 1],
+    ]);
+    expect([...(index.current?.envelopeIds ?? [])]).toEqual([
+      'express-web-span-8',
+      'express-web-log-9',
+      'express-api-event-10',
+      'express-api-span-12',
+      'express-api-log-13',
+      'late',
+    ]);
+  });
+
+  it('after a reload shows only what the reload caused; earlier sessions are one selection away; pinned traces stay', () => {
+    const select = createSessionSelector();
+    const traces = selectTraces(envelopes);
+    // First load: the page started the 11.12 probe trace.
+    const first = select({ envelopes, page: { loadedAt: 1795510029000, traceIds: new Set([PROBE_11_TRACE]) } });
+    expect(first.current?.traceIds).toEqual([PROBE_11_TRACE]);
+    // Reload: a new page, a new trace.
+    const reloaded = select({ envelopes, page });
+    const current = visibility(reloaded, { kind: 'current' }, new Set(), traces);
+    expect([isTraceVisible(current, EXPRESS_TRACE), isTraceVisible(current, PROBE_11_TRACE)]).toEqual([true, false]);
+    const earlierId = reloaded.sessions.find((s) => s.traceIds.includes(PROBE_11_TRACE))?.id ?? '';
+    const earlier = visibility(reloaded, { kind: 'session', id: earlierId }, new Set(), traces);
+    expect([isTraceVisible(earlier, EXPRESS_TRACE), isTraceVisible(earlier, PROBE_11_TRACE)]).toEqual([false, true]);
+    const pinned = visibility(reloaded, { kind: 'current' }, new Set([PROBE_11_TRACE]), traces);
+    expect([isTraceVisible(pinned, EXPRESS_TRACE), isTraceVisible(pinned, PROBE_11_TRACE)]).toEqual([true, true]);
+    // The pinned trace brings its error and log envelopes along (the errors view filters by envelope).
+    expect(['event-1', 'span-2', 'log-3'].map((id) => isEnvelopeVisible(pinned, id))).toEqual([true, true, true]);
+    expect(isEnvelopeVisible(current, 'event-1')).toBe(false);
+  });
+
+  it('falls back to the newest session while the page has reported no trace yet', () => {
+    const index = createSessionSelector()({ envelopes, page: { loadedAt: 1795516518000, traceIds: new Set() } });
+    expect(index.current?.boundary).toBe('process-start');
+    expect(index.current?.traceIds).toEqual([EXPRESS_TRACE]);
+  });
+});
+
+describe('visibility', () => {
+  const envelopes = stored([...PROBE_11, ...EXPRESS]);
+  const traces = selectTraces(envelopes);
+  const index = createSessionSelector()({ envelopes });
+
+  it('shows one trace, or everything', () => {
+    const one = visibility(index, { kind: 'trace', traceId: PROBE_11_TRACE }, new Set(), traces);
+    expect([...one.traceIds]).toEqual([PROBE_11_TRACE]);
+    expect([...one.envelopeIds]).toEqual(['event-1', 'span-2', 'log-3']);
+    const all = visibility(index, { kind: 'all' }, new Set(), traces);
+    expect([isTraceVisible(all, 'anything'), isEnvelopeVisible(all, 'x'), isRowVisible(all, { envelopeId: 'y' })]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('shows log rows with their trace, trace-less rows with their envelope', () => {
+    const current = visibility(index, { kind: 'current' }, new Set(), traces);
+    expect(isRowVisible(current, { traceId: EXPRESS_TRACE, envelopeId: 'whatever' })).toBe(true);
+    expect(isRowVisible(current, { traceId: PROBE_11_TRACE, envelopeId: 'express-web-log-5' })).toBe(false);
+    expect(isRowVisible(current, { envelopeId: 'express-web-log-5' })).toBe(true);
+  });
+
+  it('shows nothing for a session that is gone', () => {
+    const gone = visibility(index, { kind: 'session', id: 'session:trace:cleared' }, new Set(), traces);
+    expect([gone.all, gone.traceIds.size, gone.envelopeIds.size]).toEqual([false, 0, 0]);
+  });
+
+  it('is memoized on its inputs', () => {
+    const select = createSessionSelector();
+    const page = { loadedAt: 1, traceIds: new Set([EXPRESS_TRACE]) };
+    const a = select({ envelopes, page });
+    expect(select({ envelopes, page })).toBe(a);
+    expect(select({ envelopes, page: { ...page, traceIds: new Set([EXPRESS_TRACE, PROBE_11_TRACE]) } })).not.toBe(a);
+  });
+});

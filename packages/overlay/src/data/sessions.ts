@@ -1,0 +1,340 @@
+import { asObject, asString, timestampMs } from './errorEvent.ts';
+import { logsOfEnvelope } from './logs.ts';
+import { spansOfEnvelope } from './spans.ts';
+import type { StoredEnvelope } from './store.ts';
+import { selectTraces, type TraceIndex } from './traces.ts';
+import { errorsOfEnvelope } from './tracesErrors.ts';
+import { cachedPer, hexId, isRecord } from './tracesPayload.ts';
+
+/**
+ * Sessions: what one page load (or one burst of server activity) caused, so the overlay can show
+ * the current one and hide, not delete, what came before.
+ *
+ * - The current page's session: the traces its own browser SDK started (`page.traceIds`, recorded by
+ *   the sdk-hooks browser bridge), everything any service sent in those traces, and envelopes
+ *   without a trace id sent after the page loaded.
+ * - Everything else is split into earlier sessions along boundaries read from the data, in time
+ *   order: a browser `pageload` root span starts a session (an earlier page load), so does a
+ *   process start (an SDK session item with `init: true`, e.g. a restarted server), and so does an
+ *   idle gap of `idleGapMs` (default 30 s) without activity. Server-only projects thus get one
+ *   session per process run or per burst of requests.
+ * - Without a page (no browser SDK bridge, e.g. the sidecar's full-page debugger), the newest of
+ *   those sessions is the current one.
+ *
+ * Times are the SDKs' own (span starts, event timestamps), not arrival times: a sidecar replays
+ * its buffer to a page that connects late, and those envelopes must not look new.
+ */
+
+export type SessionBoundary = 'page' | 'page-load' | 'process-start' | 'idle-gap' | 'first';
+
+export interface Session {
+  /** `current` for the page's session; else stable while the session's first activity stays in the store. */
+  readonly id: string;
+  readonly current: boolean;
+  /** What started it. */
+  readonly boundary: SessionBoundary;
+  /** Epoch ms of its first and last activity (SDK clocks); NaN for an empty page session. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The name of its first trace, else its first error or log line. */
+  readonly title: string;
+  /** Trace ids of the session that have spans, newest first. */
+  readonly traceIds: readonly string[];
+  /** Every trace id seen in the session (also those with only errors or logs). */
+  readonly allTraceIds: ReadonlySet<string>;
+  readonly envelopeIds: ReadonlySet<string>;
+  readonly errorCount: number;
+  readonly logCount: number;
+}
+
+export interface SessionIndex {
+  /** Newest first; the current session is the first one. */
+  readonly sessions: readonly Session[];
+  readonly current?: Session;
+  readonly byId: ReadonlyMap<string, Session>;
+}
+
+export interface PageInfo {
+  /** When this page loaded (ms since the epoch, `performance.timeOrigin`). */
+  readonly loadedAt: number;
+  /** Trace ids the page's own browser SDK started. */
+  readonly traceIds: ReadonlySet<string>;
+}
+
+export interface SessionInput {
+  readonly envelopes: readonly StoredEnvelope[];
+  /** Given when a browser SDK in this page reports its traces; omit it otherwise. */
+  readonly page?: PageInfo;
+  readonly idleGapMs?: number;
+}
+
+export const DEFAULT_IDLE_GAP_MS = 30_000;
+
+// Items that say a process is alive but are no activity of their own.
+const HEALTH_ITEMS: ReadonlySet<string> = new Set(['session', 'sessions', 'client_report']);
+
+interface EnvelopeFacts {
+  readonly traceIds: readonly string[];
+  readonly activity: boolean;
+  readonly start: number;
+  readonly end: number;
+  readonly processStarts: readonly number[];
+  readonly errorCount: number;
+  readonly logCount: number;
+  readonly title?: string;
+}
+
+const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
+  const [header, items] = stored.envelope;
+  const traceIds = new Set<string>();
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  const time = (t: number): void => {
+    start = Math.min(start, t);
+    end = Math.max(end, t);
+  };
+  let title: string | undefined;
+  for (const span of spansOfEnvelope(stored)) {
+    traceIds.add(span.traceId);
+    time(span.start);
+    time(span.end);
+  }
+  const errors = errorsOfEnvelope(stored);
+  for (const error of errors) {
+    if (error.traceId !== undefined) traceIds.add(error.traceId);
+    time(error.timestamp);
+    title ??= error.title;
+  }
+  const logs = logsOfEnvelope(stored);
+  for (const log of logs) {
+    if (log.traceId !== undefined) traceIds.add(log.traceId);
+    time(log.timestamp);
+    title ??= log.message;
+  }
+  const processStarts: number[] = [];
+  let activity = false;
+  for (const [itemHeader, payload] of items) {
+    if (!HEALTH_ITEMS.has(itemHeader.type)) activity = true;
+    if (itemHeader.type === 'session' && isRecord(payload) && payload.init === true) {
+      const started = timestampMs(payload.started);
+      if (started !== undefined) processStarts.push(started);
+    }
+  }
+  if (activity) {
+    const headerTrace = hexId(asObject(header.trace)?.trace_id);
+    if (headerTrace !== undefined && traceIds.size === 0) traceIds.add(headerTrace);
+  }
+  if (start === Number.POSITIVE_INFINITY) {
+    const sentAt = timestampMs(asString(header.sent_at)) ?? stored.receivedAt;
+    start = sentAt;
+    end = sentAt;
+  }
+  const facts: { -readonly [K in keyof EnvelopeFacts]: EnvelopeFacts[K] } = {
+    traceIds: [...traceIds],
+    activity,
+    start,
+    end,
+    processStarts,
+    errorCount: errors.length,
+    logCount: logs.length,
+  };
+  if (title !== undefined) facts.title = title;
+  return facts;
+});
+
+/** A trace, or one envelope without trace: what sessions are made of. */
+interface Unit {
+  readonly key: string;
+  readonly traceId?: string;
+  start: number;
+  end: number;
+  readonly envelopeIds: string[];
+  errorCount: number;
+  logCount: number;
+  title?: string;
+}
+
+interface Boundary {
+  readonly at: number;
+  readonly kind: 'page-load' | 'process-start';
+}
+
+function unitsOf(envelopes: readonly StoredEnvelope[], traces: TraceIndex): { units: Unit[]; boundaries: Boundary[] } {
+  const byTrace = new Map<string, Unit>();
+  const units: Unit[] = [];
+  const boundaries: Boundary[] = [];
+  for (const stored of envelopes) {
+    const facts = factsOf(stored);
+    for (const at of facts.processStarts) boundaries.push({ at, kind: 'process-start' });
+    if (!facts.activity) continue;
+    if (facts.traceIds.length === 0) {
+      const unit: Unit = {
+        key: `envelope:${stored.id}`,
+        start: facts.start,
+        end: facts.end,
+        envelopeIds: [stored.id],
+        errorCount: facts.errorCount,
+        logCount: facts.logCount,
+      };
+      if (facts.title !== undefined) unit.title = facts.title;
+      units.push(unit);
+      continue;
+    }
+    for (const traceId of facts.traceIds) {
+      let unit = byTrace.get(traceId);
+      if (unit === undefined) {
+        unit = { key: `trace:${traceId}`, traceId, start: facts.start, end: facts.end, envelopeIds: [], errorCount: 0, logCount: 0 };
+        byTrace.set(traceId, unit);
+        units.push(unit);
+      }
+      unit.envelopeIds.push(stored.id);
+      unit.start = Math.min(unit.start, facts.start);
+      unit.end = Math.max(unit.end, facts.end);
+      unit.errorCount += facts.errorCount;
+      unit.logCount += facts.logCount;
+      if (unit.title === undefined && facts.title !== undefined) unit.title = facts.title;
+    }
+  }
+  for (const unit of byTrace.values()) {
+    const trace = unit.traceId !== undefined ? traces.byId.get(unit.traceId) : undefined;
+    if (trace === undefined) continue;
+    unit.title = trace.name;
+    if (trace.rootSpan?.op === 'pageload') boundaries.push({ at: trace.rootSpan.start, kind: 'page-load' });
+  }
+  return { units, boundaries: boundaries.sort((a, b) => a.at - b.at) };
+}
+
+function makeSession(id: string, boundary: SessionBoundary, current: boolean, units: readonly Unit[], traces: TraceIndex): Session {
+  const ordered = [...units].sort((a, b) => a.start - b.start);
+  const withSpans = ordered.filter((u) => u.traceId !== undefined && traces.byId.has(u.traceId));
+  return {
+    id,
+    current,
+    boundary,
+    startedAt: ordered[0]?.start ?? Number.NaN,
+    endedAt: ordered.reduce((max, u) => Math.max(max, u.end), ordered.length > 0 ? Number.NEGATIVE_INFINITY : Number.NaN),
+    title: withSpans[0]?.title ?? ordered[0]?.title ?? (ordered.length > 0 ? 'activity' : 'nothing yet'),
+    traceIds: withSpans.map((u) => u.traceId as string).reverse(),
+    allTraceIds: new Set(ordered.flatMap((u) => (u.traceId !== undefined ? [u.traceId] : []))),
+    envelopeIds: new Set(ordered.flatMap((u) => u.envelopeIds)),
+    errorCount: ordered.reduce((n, u) => n + u.errorCount, 0),
+    logCount: ordered.reduce((n, u) => n + u.logCount, 0),
+  };
+}
+
+function splitByBoundaries(
+  units: readonly Unit[],
+  boundaries: readonly Boundary[],
+  idleGapMs: number,
+): { boundary: SessionBoundary; units: Unit[] }[] {
+  const ordered = [...units].sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
+  const groups: { boundary: SessionBoundary; units: Unit[] }[] = [];
+  let next = 0;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  for (const unit of ordered) {
+    let crossed: Boundary | undefined;
+    while (next < boundaries.length && (boundaries[next] as Boundary).at <= unit.start) {
+      crossed = boundaries[next];
+      next += 1;
+    }
+    const current = groups[groups.length - 1];
+    if (current === undefined) groups.push({ boundary: crossed?.kind ?? 'first', units: [unit] });
+    else if (crossed !== undefined) groups.push({ boundary: crossed.kind, units: [unit] });
+    else if (unit.start - lastEnd > idleGapMs) groups.push({ boundary: 'idle-gap', units: [unit] });
+    else current.units.push(unit);
+    lastEnd = Math.max(lastEnd, unit.end);
+  }
+  return groups;
+}
+
+/** Splits the store into sessions. Pure; see `createSessionSelector` for the memoized form. */
+export function buildSessions(input: SessionInput, traces: TraceIndex = selectTraces(input.envelopes)): SessionIndex {
+  const { units, boundaries } = unitsOf(input.envelopes, traces);
+  const page = input.page !== undefined && input.page.traceIds.size > 0 ? input.page : undefined;
+  const sessions: Session[] = [];
+  let rest = units;
+  if (page !== undefined) {
+    const inPage = (u: Unit): boolean => (u.traceId !== undefined ? page.traceIds.has(u.traceId) : u.start >= page.loadedAt);
+    sessions.push(makeSession('current', 'page', true, units.filter(inPage), traces));
+    rest = units.filter((u) => !inPage(u));
+  }
+  const groups = splitByBoundaries(rest, boundaries, input.idleGapMs ?? DEFAULT_IDLE_GAP_MS);
+  const earlier = groups.map((g) => makeSession(`session:${(g.units[0] as Unit).key}`, g.boundary, false, g.units, traces));
+  earlier.sort((a, b) => b.startedAt - a.startedAt);
+  if (page === undefined && earlier[0] !== undefined) earlier[0] = { ...earlier[0], id: 'current', current: true };
+  sessions.push(...earlier);
+  const current = sessions.find((s) => s.current);
+  const index: { -readonly [K in keyof SessionIndex]: SessionIndex[K] } = { sessions, byId: new Map(sessions.map((s) => [s.id, s])) };
+  if (current !== undefined) index.current = current;
+  return index;
+}
+
+/** Memoized `buildSessions`: recomputes only when the envelopes, the page's trace ids or its load time change. */
+export function createSessionSelector(): (input: SessionInput) => SessionIndex {
+  let last: { input: SessionInput; output: SessionIndex } | undefined;
+  return (input) => {
+    if (
+      last !== undefined &&
+      last.input.envelopes === input.envelopes &&
+      last.input.page?.traceIds === input.page?.traceIds &&
+      last.input.page?.loadedAt === input.page?.loadedAt &&
+      last.input.idleGapMs === input.idleGapMs
+    ) {
+      return last.output;
+    }
+    last = { input, output: buildSessions(input) };
+    return last.output;
+  };
+}
+
+export const selectSessions = createSessionSelector();
+
+/** What the user chose to look at: the current session (default), an earlier one, one trace, or everything. */
+export type SessionSelection =
+  | { readonly kind: 'current' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'session'; readonly id: string }
+  | { readonly kind: 'trace'; readonly traceId: string };
+
+export interface Visibility {
+  readonly all: boolean;
+  readonly traceIds: ReadonlySet<string>;
+  readonly envelopeIds: ReadonlySet<string>;
+}
+
+/**
+ * What the selection shows. Pinned traces are visible in every session. A selected session that
+ * is gone (its envelopes dropped or cleared) shows nothing rather than silently showing another.
+ */
+export function visibility(
+  sessions: SessionIndex,
+  selection: SessionSelection,
+  pinned: ReadonlySet<string>,
+  traces: TraceIndex,
+): Visibility {
+  if (selection.kind === 'all') return { all: true, traceIds: new Set(), envelopeIds: new Set() };
+  const traceIds = new Set<string>(pinned);
+  const envelopeIds = new Set<string>();
+  if (selection.kind === 'trace') traceIds.add(selection.traceId);
+  else {
+    const session = selection.kind === 'current' ? sessions.current : sessions.byId.get(selection.id);
+    for (const id of session?.allTraceIds ?? []) traceIds.add(id);
+    for (const id of session?.envelopeIds ?? []) envelopeIds.add(id);
+  }
+  for (const traceId of traceIds) for (const id of traces.envelopesByTrace.get(traceId) ?? []) envelopeIds.add(id);
+  return { all: false, traceIds, envelopeIds };
+}
+
+export function isTraceVisible(v: Visibility, traceId: string): boolean {
+  return v.all || v.traceIds.has(traceId);
+}
+
+export function isEnvelopeVisible(v: Visibility, envelopeId: string): boolean {
+  return v.all || v.envelopeIds.has(envelopeId);
+}
+
+/** A log line or error is visible with its trace, or (without trace) with its envelope. */
+export function isRowVisible(v: Visibility, row: { readonly traceId?: string; readonly envelopeId: string }): boolean {
+  if (v.all) return true;
+  return row.traceId !== undefined ? v.traceIds.has(row.traceId) : v.envelopeIds.has(row.envelopeId);
+}
