@@ -1,0 +1,133 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import packageJson from '../../package.json' with { type: 'json' };
+import { collectEnvironment, findPackage, type PackageInfo } from './environment.ts';
+import { buildErrorEvent, detailContexts, detailTags, type ErrorDetails, newEventId } from './error-event.ts';
+import { errorPageHtml } from './error-page-html.ts';
+import { describeThrown, exceptionValues } from './exception.ts';
+import { requestInfo, routeOf } from './request.ts';
+import { captureWithSdk, loadSentryCore, spotlightConnectedClient, withoutTracing } from './sentry-sdk.ts';
+import { eventEnvelope, postEnvelope, resolveSidecarUrl } from './sidecar-client.ts';
+
+export interface ErrorPageOptions {
+  /** The sidecar's URL. Default: `SENTRY_SPOTLIGHT`, else http://localhost:8969. */
+  sidecarUrl?: string;
+  /** Default: on unless `NODE_ENV` is `production`. Off, the middleware only calls `next(err)`. */
+  enabled?: boolean;
+  /** Which errors get the Spotlight page. Default: those with a status of 500 or more (or none), as Sentry's handler does. */
+  shouldHandleError?: (error: unknown) => boolean;
+  /** Capture through the app's Sentry SDK when it reports to Spotlight. Default true. */
+  useSentrySdk?: boolean;
+  /** The longest the response waits for the event to reach the sidecar. Default 2000 ms. */
+  deliveryTimeoutMs?: number;
+  /** Environment shown (masked) on the page, and read for `NODE_ENV`/`SENTRY_SPOTLIGHT`. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the app's package.json is looked for (this folder and up). Default `process.cwd()`. */
+  cwd?: string;
+}
+
+const SDK = { name: 'spotlight.express', version: packageJson.version };
+const MECHANISM = 'auto.middleware.spotlight.express';
+
+export function isProduction(env: NodeJS.ProcessEnv): boolean {
+  return env.NODE_ENV === 'production';
+}
+
+export function statusOf(error: unknown): number {
+  if (error === null || typeof error !== 'object') return 500;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = Number(status ?? statusCode);
+  return Number.isInteger(value) && value >= 400 && value <= 599 ? value : 500;
+}
+
+/**
+ * In development, answers an unhandled error with Spotlight opened on it (HTML requests) or a JSON body
+ * (everything else), after sending the error, the request and the environment to the sidecar. In production
+ * it calls `next(err)` and does nothing else. Register it after your routes, before other error handlers.
+ */
+export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequestHandler {
+  const env = options.env ?? process.env;
+  const enabled = options.enabled ?? !isProduction(env);
+  const shouldHandle = options.shouldHandleError ?? ((error: unknown) => statusOf(error) >= 500);
+  const sidecarUrl = resolveSidecarUrl(options.sidecarUrl, env);
+  const cwd = options.cwd ?? process.cwd();
+  const timeoutMs = options.deliveryTimeoutMs ?? 2000;
+  let packageInfo: Promise<PackageInfo | undefined> | undefined;
+
+  return function spotlightErrorPageMiddleware(error, req, res, next) {
+    if (!enabled || res.headersSent || !shouldHandle(error)) {
+      next(error);
+      return;
+    }
+    packageInfo ??= findPackage(cwd);
+    respond(error, req, res).catch(() => {
+      // Reporting must never swallow the app's error: Express's own handler answers when ours cannot.
+      if (!res.headersSent) next(error);
+    });
+  };
+
+  async function respond(error: unknown, req: Request, res: Response): Promise<void> {
+    const details: ErrorDetails = {
+      request: requestInfo(req),
+      route: routeOf(req),
+      environment: await collectEnvironment({ env, cwd }, await packageInfo),
+    };
+    const { eventId, delivered } = await report(error, details, res);
+    const status = statusOf(error);
+    const { type, message, stack } = summary(error);
+    res.status(status);
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.accepts(['json', 'html']) === 'html') {
+      res
+        .type('html')
+        .send(errorPageHtml({ title: type, message, method: req.method, url: details.request.url, stack, eventId, sidecarUrl, delivered }));
+      return;
+    }
+    res.json({
+      error: {
+        name: type,
+        message,
+        status,
+        eventId,
+        stack: stack
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim()),
+      },
+    });
+  }
+
+  async function report(error: unknown, details: ErrorDetails, res: Response): Promise<{ eventId: string; delivered: boolean }> {
+    const core = options.useSentrySdk === false ? undefined : await loadSentryCore();
+    const client = spotlightConnectedClient(core);
+    if (core && client) {
+      // Sentry's own error handler ran first and captured it: open the page on that event.
+      const capturedBySentry = (res as Response & { sentry?: unknown }).sentry;
+      if (typeof capturedBySentry === 'string') {
+        await client.flush(timeoutMs);
+        return { eventId: capturedBySentry, delivered: true };
+      }
+      const eventId = newEventId();
+      const kept = await captureWithSdk(core, client, error, {
+        eventId,
+        contexts: detailContexts(details.environment),
+        tags: detailTags(details),
+        transaction: details.route,
+        request: { ...details.request },
+        mechanism: MECHANISM,
+        flushTimeoutMs: timeoutMs,
+      });
+      if (kept) return { eventId, delivered: true };
+    }
+    const eventId = newEventId();
+    const event = buildErrorEvent({ eventId, exceptions: await exceptionValues(error, MECHANISM), details, sdk: SDK });
+    const delivered = await withoutTracing(core, () =>
+      postEnvelope(sidecarUrl, eventEnvelope({ ...event, event_id: eventId }, SDK), timeoutMs),
+    );
+    return { eventId, delivered };
+  }
+}
+
+function summary(error: unknown): { type: string; message: string; stack: string } {
+  const { type, value, stack } = describeThrown(error);
+  return { type, message: value, stack: stack ?? `${type}: ${value}` };
+}
