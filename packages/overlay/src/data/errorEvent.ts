@@ -126,8 +126,8 @@ export function messageOf(event: JsonObject): string | undefined {
   const message = event.message;
   return (
     asString(logentry?.formatted) ??
-    asString(logentry?.message) ??
-    (typeof message === 'string' ? asString(message) : (asString(asObject(message)?.formatted) ?? asString(asObject(message)?.message)))
+    (typeof message === 'string' ? asString(message) : (asString(asObject(message)?.formatted) ?? asString(asObject(message)?.message))) ??
+    asString(logentry?.message)
   );
 }
 

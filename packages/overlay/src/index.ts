@@ -1,0 +1,71 @@
+import { resolveOptions, type SpotlightOptions } from './options.ts';
+import { createSpotlight, type SpotlightHandle } from './spotlight.ts';
+
+export type { StoredEnvelope } from './data/store.ts';
+export { ANCHORS, type Anchor, DEFAULT_SIDECAR_URL, type InitialEvent, type SpotlightOptions } from './options.ts';
+export type { SpotlightHandle } from './spotlight.ts';
+
+interface SpotlightGlobal {
+  initOptions?: SpotlightOptions;
+}
+
+// Shared through the global object: two copies of the overlay in one page (the npm package and the
+// sidecar's /assets/main.js) must still mount once.
+const INSTANCE = Symbol.for('sentry-spotlight.instance');
+
+type Holder = { [INSTANCE]?: SpotlightHandle };
+
+function holder(): Holder {
+  return globalThis as unknown as Holder;
+}
+
+/** The sidecar that served this script, when a script hands it in (see main.ts). */
+let scriptSidecarUrl: string | undefined;
+
+/** @internal Used by the auto-mounting entry to pass the origin it was loaded from. */
+export function setScriptSidecarUrl(url: string | undefined): void {
+  scriptSidecarUrl = url;
+}
+
+/**
+ * Mounts the overlay once per page and returns its handle; later calls return the same handle.
+ * Options given here win over `window.__spotlight.initOptions`.
+ */
+export function init(options: SpotlightOptions = {}): SpotlightHandle {
+  const existing = holder()[INSTANCE];
+  if (existing) return existing;
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    throw new Error('Spotlight.init() needs a browser page (window and document)');
+  }
+  const seeded = (window as unknown as { __spotlight?: SpotlightGlobal }).__spotlight?.initOptions;
+  const handle = createSpotlight(resolveOptions(options, seeded, scriptSidecarUrl), window);
+  const destroy = handle.destroy;
+  const instance: SpotlightHandle = {
+    ...handle,
+    destroy() {
+      if (holder()[INSTANCE] === instance) delete holder()[INSTANCE];
+      destroy();
+    },
+  };
+  holder()[INSTANCE] = instance;
+  return instance;
+}
+
+/** The mounted overlay's handle, if `init()` ran. */
+export function getHandle(): SpotlightHandle | undefined {
+  return holder()[INSTANCE];
+}
+
+/** Opens the overlay (at `path`, e.g. `/errors`); does nothing before `init()`. */
+export function open(path?: string): void {
+  holder()[INSTANCE]?.open(path);
+}
+
+export function close(): void {
+  holder()[INSTANCE]?.close();
+}
+
+/** Unmounts the overlay; `init()` may mount it again afterwards. */
+export function destroy(): void {
+  holder()[INSTANCE]?.destroy();
+}

@@ -1,0 +1,179 @@
+import { decodeWireEnvelope, parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { connectSse, type SseClient } from './data/sseClient.ts';
+import { createStore, type Store } from './data/store.ts';
+import { mountShadowRoot } from './mount.ts';
+import type { InitialEvent, ResolvedOptions } from './options.ts';
+import { connectSdkBridge } from './sdkBridge.ts';
+import { describeShortcut, isApplePlatform, matchesShortcut, parseShortcut } from './shortcut.ts';
+import { App } from './ui/App.tsx';
+import type { SpotlightController } from './ui/context.ts';
+import { createUiState } from './ui/uiState.ts';
+
+export interface SpotlightHandle {
+  /** Opens the overlay, at `path` when given (e.g. `/errors`, `/traces`). */
+  open(path?: string): void;
+  close(): void;
+  toggle(): void;
+  isOpen(): boolean;
+  /** Shows a route without changing whether the overlay is open. */
+  navigate(path: string): void;
+  /** Adds an envelope as if the sidecar had sent it; false when it was already there or unreadable. */
+  addEnvelope(envelope: InitialEvent, id?: string): boolean;
+  /** Removes every element, listener, timer and connection the overlay made. */
+  destroy(): void;
+  readonly sidecarUrl: string;
+}
+
+/** Turns an initial event (envelope text or bytes, SSE frame data, or decoded) into the stored form. */
+export function toStoredForm(input: InitialEvent): WireEnvelope {
+  if (input instanceof Uint8Array) return toWireEnvelope(parseEnvelope(input));
+  if (typeof input === 'string') return decodeWireEnvelope(input);
+  return input;
+}
+
+function log(options: ResolvedOptions, ...args: unknown[]): void {
+  if (options.debug) console.debug('[Spotlight]', ...args);
+}
+
+/** Mounts the overlay, connects to the sidecar and wires the keyboard. One per page (see index.ts). */
+export function createSpotlight(options: ResolvedOptions, win: Window & typeof globalThis = window): SpotlightHandle {
+  const doc = win.document;
+  for (const warning of options.warnings) console.warn(`[Spotlight] ${warning}`);
+  const cleanups: (() => void)[] = [];
+
+  const store: Store = createStore({ cap: options.maxEnvelopes });
+  const addEnvelope = (input: InitialEvent, id?: string): boolean => {
+    try {
+      return store.add(toStoredForm(input), id);
+    } catch (error) {
+      console.warn('[Spotlight] an initial event could not be read:', error instanceof Error ? error.message : error);
+      return false;
+    }
+  };
+  for (const input of options.initialEvents) addEnvelope(input);
+  store.flush();
+
+  // Full page: the route lives in the URL hash, so a reload or a shared link shows the same thing.
+  const hashRoute = () => (win.location.hash.startsWith('#/') ? win.location.hash.slice(1) : undefined);
+  const ui = createUiState({ open: options.openOnInit, route: (options.fullPage ? hashRoute() : undefined) ?? options.startFrom });
+  if (options.fullPage) {
+    const onHashChange = () => {
+      const route = hashRoute();
+      if (route !== undefined) ui.navigate(route);
+    };
+    win.addEventListener('hashchange', onHashChange);
+    cleanups.push(() => win.removeEventListener('hashchange', onHashChange));
+    cleanups.push(
+      ui.subscribe(() => {
+        const route = ui.getSnapshot().route;
+        if (hashRoute() !== route) win.history.replaceState(win.history.state, '', `#${route}`);
+      }),
+    );
+  }
+
+  const apple = isApplePlatform(win.navigator.platform || win.navigator.userAgent);
+  const shortcut = options.shortcut === false ? undefined : parseShortcut(options.shortcut, apple);
+  if (options.shortcut !== false && shortcut === undefined)
+    console.warn(`[Spotlight] shortcut ${JSON.stringify(options.shortcut)} is not understood`);
+
+  let sse: SseClient | undefined;
+  let returnFocus: Element | null = null;
+
+  const setOpen = (open: boolean) => {
+    if (options.fullPage && !open) return;
+    const wasOpen = ui.getSnapshot().open;
+    if (open === wasOpen) return;
+    if (open) returnFocus = doc.activeElement;
+    ui.setOpen(open);
+    if (!open && returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
+  };
+
+  const controller: SpotlightController = {
+    store,
+    ui,
+    options,
+    seenEnvelopeIds: new Set(),
+    shortcutLabel: shortcut ? describeShortcut(shortcut, apple) : undefined,
+    open(path) {
+      if (path !== undefined) ui.navigate(path);
+      setOpen(true);
+    },
+    close: () => setOpen(false),
+    navigate: (path) => ui.navigate(path),
+    async clear() {
+      // The sidecar tells every viewer (`spotlight.clear`); clearing here too keeps this page right when it is down.
+      store.clear();
+      controller.seenEnvelopeIds.clear();
+      const response = await win.fetch(`${options.sidecarUrl}/clear`, { method: 'DELETE', credentials: 'omit' });
+      if (!response.ok) throw new Error(`the sidecar answered ${response.status}`);
+    },
+    reconnect: () => sse?.reconnect(),
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (shortcut && matchesShortcut(event, shortcut)) {
+      event.preventDefault();
+      event.stopPropagation();
+      setOpen(!ui.getSnapshot().open);
+      return;
+    }
+    if (event.key === 'Escape' && ui.getSnapshot().open && !options.fullPage && !event.defaultPrevented) {
+      setOpen(false);
+    }
+  };
+  // Capture phase: the page's own handlers cannot swallow the shortcut first.
+  win.addEventListener('keydown', onKeyDown, true);
+  cleanups.push(() => win.removeEventListener('keydown', onKeyDown, true));
+
+  const mount = mountShadowRoot(doc);
+  if (options.fullPage) mount.host.setAttribute('data-full-page', '');
+  const root: Root = createRoot(mount.container);
+  root.render(createElement(App, { controller }));
+  cleanups.push(() => {
+    root.unmount();
+    mount.remove();
+  });
+
+  sse = connectSse({
+    url: `${options.sidecarUrl}/stream`,
+    onEnvelope: (envelope, id) => store.add(envelope, id),
+    onClear: () => {
+      store.clear();
+      controller.seenEnvelopeIds.clear();
+    },
+    onConnection: (state) => {
+      store.setConnection(state);
+      log(options, `connection ${state.status}${state.error ? `: ${state.error}` : ''}`);
+    },
+    onFrameError: (error) => log(options, 'skipped a frame:', error.message),
+  });
+  cleanups.push(() => sse?.close());
+
+  if (options.connectBrowserSdk) cleanups.push(connectSdkBridge({ sidecarUrl: options.sidecarUrl, store, debug: options.debug }));
+
+  let destroyed = false;
+  return {
+    sidecarUrl: options.sidecarUrl,
+    open: (path) => controller.open(path),
+    close: () => controller.close(),
+    toggle: () => setOpen(!ui.getSnapshot().open),
+    isOpen: () => ui.getSnapshot().open,
+    navigate: (path) => ui.navigate(path),
+    addEnvelope,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      // Last in, first out: React unmounts before its host element goes.
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          cleanup();
+        } catch (error) {
+          console.warn('[Spotlight] cleanup failed:', error);
+        }
+      }
+      store.destroy();
+    },
+  };
+}

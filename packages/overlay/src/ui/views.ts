@@ -1,0 +1,36 @@
+import type { ComponentType } from 'react';
+import type { StoredEnvelope } from '../data/store.ts';
+import { ErrorsView, errorsTabCount } from '../views/errors/ErrorsView.tsx';
+
+/** Props every view gets; the rest comes from hooks (`useEnvelopes`, `useNavigate`, ... in ./hooks.ts). */
+export interface ViewProps {
+  /** The route's segments after the view's id: `/errors/abc/def` → `['abc', 'def']`. */
+  readonly path: readonly string[];
+}
+
+export interface ViewDefinition {
+  /** The route's first segment, e.g. `errors` for `/errors/...`; also the tab's test id (`tab-errors`). */
+  readonly id: string;
+  /** The tab's label. */
+  readonly title: string;
+  readonly component: ComponentType<ViewProps>;
+  /**
+   * The number in the tab (e.g. issues, traces), from the store's envelopes. Called on every store
+   * change: memoize on the array (selectors in src/data are). Leave out for no number.
+   */
+  readonly count?: (envelopes: readonly StoredEnvelope[]) => number;
+}
+
+/**
+ * The overlay's views, in tab order. A view is added by adding its entry here; the shell (tabs,
+ * routing, empty and unknown routes) needs nothing else.
+ */
+export const views: readonly ViewDefinition[] = [
+  { id: 'errors', title: 'Errors', component: ErrorsView, count: errorsTabCount },
+  // Traces, Logs, SDKs: added by the traces view (see issue 4), e.g.
+  // { id: 'traces', title: 'Traces', component: TracesView, count: tracesTabCount },
+];
+
+export function findView(id: string | undefined): ViewDefinition | undefined {
+  return views.find((view) => view.id === id);
+}

@@ -1,0 +1,160 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import type { Issue } from '../../data/grouping.ts';
+import { Chip, EmptyState, LEVEL_BAR } from '../../ui/components.tsx';
+import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
+import { useController, useNavigate, useNow, useSpotlightStore } from '../../ui/hooks.ts';
+import { routeOf } from '../../ui/uiState.ts';
+
+const ROW_HEIGHT = 62;
+
+function matches(issue: Issue, query: string): boolean {
+  if (query.length === 0) return true;
+  const haystack = [issue.title, issue.subtitle, issue.culprit, issue.level, ...issue.services.map((s) => s.label)]
+    .filter(Boolean)
+    .join('\n')
+    .toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
+}
+
+function NoErrors() {
+  const controller = useController();
+  const { connection } = useSpotlightStore();
+  const waiting = connection.status !== 'open';
+  return (
+    <EmptyState title={waiting ? 'Waiting for the Spotlight sidecar…' : 'No errors yet'} testId="errors-empty">
+      {waiting ? (
+        <p>
+          Connecting to <code className="font-mono text-fg">{controller.options.sidecarUrl}</code>. Start the sidecar with{' '}
+          <code className="font-mono text-fg">npx spotlight</code>, or pass <code className="font-mono text-fg">sidecarUrl</code> to{' '}
+          <code className="font-mono text-fg">Spotlight.init()</code>.
+        </p>
+      ) : (
+        <p>
+          Errors your Sentry SDKs capture show up here as they happen, grouped into issues. Turn Spotlight on in the SDK:{' '}
+          <code className="font-mono text-fg">Sentry.init(&#123; spotlight: true &#125;)</code> or{' '}
+          <code className="font-mono text-fg">SENTRY_SPOTLIGHT=1</code>.
+        </p>
+      )}
+    </EmptyState>
+  );
+}
+
+function IssueRow({ issue, now, top }: { issue: Issue; now: number; top: number }) {
+  const navigate = useNavigate();
+  return (
+    <li className="absolute inset-x-0 top-0" style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
+      <button
+        type="button"
+        data-testid="issue-row"
+        data-issue-id={issue.id}
+        onClick={() => navigate(routeOf('errors', issue.id))}
+        className="group grid size-full grid-cols-[minmax(0,1fr)_minmax(0,11rem)_4.5rem_6.5rem] items-center gap-4 border-b border-line/70 pr-5 pl-0 text-left hover:bg-surface-2 focus-visible:bg-surface-2 focus-visible:outline-none"
+      >
+        <div className="flex min-w-0 items-stretch gap-3 self-stretch">
+          <span aria-hidden="true" className={`w-[3px] shrink-0 ${LEVEL_BAR[issue.level] ?? LEVEL_BAR.error}`} />
+          <div className="flex min-w-0 flex-col justify-center gap-0.5 py-2">
+            <div className="flex min-w-0 items-baseline gap-2">
+              <span data-testid="issue-title" className="shrink-0 font-semibold text-fg group-hover:text-white">
+                {issue.title}
+              </span>
+              {issue.subtitle !== undefined && (
+                <span data-testid="issue-subtitle" className="truncate text-fg-muted">
+                  {issue.subtitle}
+                </span>
+              )}
+            </div>
+            {issue.culprit !== undefined && (
+              <span data-testid="issue-culprit" className="truncate font-mono text-[11.5px] text-fg-faint">
+                {issue.culprit}
+              </span>
+            )}
+          </div>
+        </div>
+        <div className="flex min-w-0 flex-wrap gap-1">
+          {issue.services.slice(0, 2).map((service) => (
+            <Chip key={service.key} title={service.label} testId="issue-service">
+              {service.label}
+            </Chip>
+          ))}
+          {issue.services.length > 2 && <Chip>+{issue.services.length - 2}</Chip>}
+        </div>
+        <span data-testid="issue-count" data-count={issue.count} className="text-right font-semibold tabular-nums text-fg">
+          {formatCount(issue.count)}
+        </span>
+        <span className="flex flex-col items-end text-right text-[11.5px] tabular-nums">
+          <span data-testid="issue-last-seen" title={`Last seen ${formatDateTime(issue.lastSeen)}`} className="text-fg-muted">
+            {formatTimeAgo(issue.lastSeen, now)}
+          </span>
+          <span title={`First seen ${formatDateTime(issue.firstSeen)}`} className="text-fg-faint">
+            {formatTimeAgo(issue.firstSeen, now)}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+/** Every issue, most recently seen first; virtualized, so thousands of rows scroll smoothly. */
+export function IssueList({ issues }: { issues: readonly Issue[] }) {
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query.trim());
+  const filtered = useMemo(() => issues.filter((issue) => matches(issue, deferredQuery)), [issues, deferredQuery]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow();
+  const virtualizer = useVirtualizer({
+    count: filtered.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => filtered[index]?.id ?? index,
+  });
+  const events = useMemo(() => issues.reduce((sum, issue) => sum + issue.count, 0), [issues]);
+
+  if (issues.length === 0) return <NoErrors />;
+
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex shrink-0 items-center gap-3 border-b border-line px-5 py-2">
+        <input
+          type="search"
+          data-testid="issue-filter"
+          aria-label="Filter issues"
+          placeholder="Filter issues…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          className="h-7 w-72 max-w-[50%] rounded-md border border-line bg-surface-0 px-2.5 text-[12.5px] text-fg placeholder:text-fg-faint focus:border-accent/70 focus:outline-none"
+        />
+        <span data-testid="issue-summary" className="ml-auto text-xs text-fg-faint tabular-nums">
+          {filtered.length === issues.length ? '' : `${filtered.length} of `}
+          {issues.length} {issues.length === 1 ? 'issue' : 'issues'} · {events} {events === 1 ? 'event' : 'events'}
+        </span>
+      </div>
+      <div
+        aria-hidden="true"
+        className="grid shrink-0 grid-cols-[minmax(0,1fr)_minmax(0,11rem)_4.5rem_6.5rem] gap-4 border-b border-line bg-surface-2/40 py-1.5 pr-5 pl-[15px] text-[11px] font-medium tracking-wider text-fg-faint uppercase"
+      >
+        <span>Issue</span>
+        <span>Services</span>
+        <span className="text-right">Events</span>
+        <span className="text-right">Last / first</span>
+      </div>
+      <div ref={scrollRef} data-testid="issue-list" className="spotlight-scroll min-h-0 flex-1 overflow-auto">
+        {filtered.length === 0 ? (
+          <p className="px-5 py-6 text-fg-muted">No issue matches “{deferredQuery}”.</p>
+        ) : (
+          <ul aria-label="Issues" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const issue = filtered[item.index];
+              return issue ? <IssueRow key={item.key} issue={issue} now={now} top={item.start} /> : null;
+            })}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

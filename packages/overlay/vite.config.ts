@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
+
+// Three builds into one dist/, chained by `npm run build` (one `vite build` per mode):
+// - `lib` (default): dist/sentry-spotlight.js, the ESM library for `import * as Spotlight from 'sentry-spotlight'`.
+// - `iife`: dist/sentry-spotlight.iife.js, the same API as the global `Spotlight` for a plain <script>.
+// - `page`: dist/index.html (the sidecar's full-page debugger) and dist/assets/main.js, a stable unhashed ES module
+//   that mounts the overlay by itself (what server frameworks inject).
+// React and every other dependency are bundled: the overlay works in any page, React or not, any version.
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig(({ mode }): UserConfig => {
+  const shared: UserConfig = {
+    root,
+    plugins: [tailwindcss()],
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    // Libraries keep `process.env.NODE_ENV` for their users to replace; the bundle ships React's production build.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    oxc: { jsx: { runtime: 'automatic' } },
+    logLevel: 'warn',
+  };
+  if (mode === 'page') {
+    return {
+      ...shared,
+      base: '/',
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        target: 'es2022',
+        sourcemap: true,
+        modulePreload: false,
+        rolldownOptions: {
+          input: entry('./index.html'),
+          output: {
+            entryFileNames: 'assets/main.js',
+            chunkFileNames: 'assets/[name]-[hash].js',
+            assetFileNames: 'assets/[name]-[hash][extname]',
+          },
+        },
+      },
+    };
+  }
+  const iife = mode === 'iife';
+  return {
+    ...shared,
+    build: {
+      outDir: 'dist',
+      // The lib build runs first and starts from a clean folder; the others add to it.
+      emptyOutDir: !iife,
+      target: 'es2022',
+      sourcemap: true,
+      // React is bundled in: ship it fully minified (Vite keeps ES libraries readable by default; the
+      // ESM budget is 150 KB gzip).
+      rolldownOptions: { output: { minify: true } },
+      lib: iife
+        ? { entry: entry('./src/index.ts'), formats: ['iife'], name: 'Spotlight', fileName: () => 'sentry-spotlight.iife.js' }
+        : { entry: entry('./src/index.ts'), formats: ['es'], fileName: () => 'sentry-spotlight.js' },
+    },
+  };
+});
