@@ -1,6 +1,9 @@
 import type { ComponentType } from 'react';
 import type { StoredEnvelope } from '../data/store.ts';
 import { ErrorsView, errorsTabCount } from '../views/errors/ErrorsView.tsx';
+import { LogsView, logsTabCount } from '../views/logs/LogsView.tsx';
+import { SdksView, sdksTabCount } from '../views/sdks/SdksView.tsx';
+import { TracesView, tracesTabCount } from '../views/traces/TracesView.tsx';
 
 /** Props every view gets; the rest comes from hooks (`useEnvelopes`, `useNavigate`, ... in ./hooks.ts). */
 export interface ViewProps {
@@ -27,8 +30,9 @@ export interface ViewDefinition {
  */
 export const views: readonly ViewDefinition[] = [
   { id: 'errors', title: 'Errors', component: ErrorsView, count: errorsTabCount },
-  // Traces, Logs, SDKs: added by the traces view (see issue 4), e.g.
-  // { id: 'traces', title: 'Traces', component: TracesView, count: tracesTabCount },
+  { id: 'traces', title: 'Traces', component: TracesView, count: tracesTabCount },
+  { id: 'logs', title: 'Logs', component: LogsView, count: logsTabCount },
+  { id: 'sdks', title: 'SDKs', component: SdksView, count: sdksTabCount },
 ];
 
 export function findView(id: string | undefined): ViewDefinition | undefined {

@@ -1,0 +1,77 @@
+import { selectLogs } from '../../data/logs.ts';
+import { isRowVisible } from '../../data/sessions.ts';
+import type { StoredEnvelope } from '../../data/store.ts';
+import { Chip, EmptyState, Icon } from '../../ui/components.tsx';
+import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
+import { routeOf } from '../../ui/uiState.ts';
+import type { ViewProps } from '../../ui/views.ts';
+import { SessionSelect } from '../sessions/SessionSelect.tsx';
+import { useSessionView } from '../sessions/useSessions.ts';
+import { LogList } from './LogList.tsx';
+
+/** The tab's number: log lines in the store. */
+export function logsTabCount(envelopes: readonly StoredEnvelope[]): number {
+  return selectLogs(envelopes).length;
+}
+
+/** Routes: `/logs` (the session's lines), `/logs/trace/<trace id>` (one trace's), `/logs/line/<log id>` (one selected). */
+export function LogsView({ path }: ViewProps) {
+  const envelopes = useEnvelopes();
+  const session = useSessionView();
+  const navigate = useNavigate();
+  const all = selectLogs(envelopes);
+  const [mode, id] = path;
+  const traceFilter = mode === 'trace' ? id : undefined;
+  const selectedId = mode === 'line' ? id : undefined;
+  const selectedLog = selectedId !== undefined ? all.find((l) => l.id === selectedId) : undefined;
+  const logs =
+    traceFilter !== undefined
+      ? all.filter((l) => l.traceId === traceFilter)
+      : all.filter((l) => l.id === selectedLog?.id || isRowVisible(session.visibility, l));
+  const hidden = all.length - logs.length;
+  const empty =
+    all.length === 0 ? (
+      <EmptyState title="No logs yet" testId="logs-empty">
+        <p>
+          Turn on logs in the SDK: <code className="font-mono text-fg">Sentry.init(&#123; enableLogs: true &#125;)</code>, then{' '}
+          <code className="font-mono text-fg">Sentry.logger.info('…')</code>.
+        </p>
+      </EmptyState>
+    ) : (
+      <EmptyState title="No logs in this session yet" testId="logs-empty-session">
+        <p>
+          {hidden} {hidden === 1 ? 'line is' : 'lines are'} in earlier sessions.{' '}
+          <button type="button" className="text-accent hover:underline" onClick={() => session.ui.select({ kind: 'all' })}>
+            Show all sessions
+          </button>
+        </p>
+      </EmptyState>
+    );
+  const toolbar =
+    traceFilter !== undefined ? (
+      <span className="flex items-center gap-1.5">
+        <Chip testId="log-trace-filter">trace: {session.traces.byId.get(traceFilter)?.name ?? traceFilter.slice(0, 8)}</Chip>
+        <button
+          type="button"
+          aria-label="Show all logs"
+          onClick={() => navigate('/logs')}
+          className="rounded p-0.5 text-fg-faint hover:bg-surface-3 hover:text-fg"
+        >
+          <Icon name="close" className="size-3.5" />
+        </button>
+      </span>
+    ) : (
+      <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.traces} onSelect={session.ui.select} />
+    );
+  return (
+    <LogList
+      logs={logs}
+      traces={session.traces}
+      selectedId={selectedId}
+      toolbar={toolbar}
+      empty={empty}
+      onSelect={(logId) => navigate(logId === undefined ? '/logs' : routeOf('logs', 'line', logId))}
+      onOpenTrace={(traceId) => navigate(routeOf('traces', traceId))}
+    />
+  );
+}

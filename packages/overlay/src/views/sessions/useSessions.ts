@@ -1,0 +1,28 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import { type PageInfo, type SessionIndex, selectSessions, type Visibility, visibility } from '../../data/sessions.ts';
+import { selectTraces, type TraceIndex } from '../../data/traces.ts';
+import { useController, useSpotlightStore } from '../../ui/hooks.ts';
+import { type SessionUiState, type SessionUiStore, sessionUiStoreOf } from './sessionState.ts';
+
+/** When this page loaded: envelopes without a trace sent after it belong to the page's session. */
+const PAGE_LOADED_AT = typeof performance !== 'undefined' && performance.timeOrigin > 0 ? performance.timeOrigin : Date.now();
+
+export interface SessionView extends SessionUiState {
+  readonly sessions: SessionIndex;
+  readonly traces: TraceIndex;
+  readonly visibility: Visibility;
+  readonly ui: SessionUiStore;
+}
+
+/** Sessions, the user's selection and pins, and what they make visible. */
+export function useSessionView(): SessionView {
+  const { store } = useController();
+  const { envelopes, sessionTraceIds } = useSpotlightStore();
+  const ui = sessionUiStoreOf(store);
+  const state = useSyncExternalStore(ui.subscribe, ui.getSnapshot, ui.getSnapshot);
+  const page = useMemo<PageInfo>(() => ({ loadedAt: PAGE_LOADED_AT, traceIds: sessionTraceIds }), [sessionTraceIds]);
+  const sessions = selectSessions({ envelopes, page });
+  const traces = selectTraces(envelopes);
+  const visible = useMemo(() => visibility(sessions, state.selection, state.pinned, traces), [sessions, state, traces]);
+  return { ...state, sessions, traces, visibility: visible, ui };
+}

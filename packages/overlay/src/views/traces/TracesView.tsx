@@ -1,0 +1,90 @@
+import { isTraceVisible } from '../../data/sessions.ts';
+import type { StoredEnvelope } from '../../data/store.ts';
+import { selectTraces } from '../../data/traces.ts';
+import { EmptyState } from '../../ui/components.tsx';
+import { useNavigate, useNow } from '../../ui/hooks.ts';
+import { routeOf } from '../../ui/uiState.ts';
+import type { ViewProps } from '../../ui/views.ts';
+import { SessionSelect } from '../sessions/SessionSelect.tsx';
+import { useSessionView } from '../sessions/useSessions.ts';
+import { TraceDetail } from './TraceDetail.tsx';
+import { TraceList } from './TraceList.tsx';
+
+/** The tab's number: traces in the store. */
+export function tracesTabCount(envelopes: readonly StoredEnvelope[]): number {
+  return selectTraces(envelopes).traces.length;
+}
+
+/** Routes: `/traces` (the current session's traces), `/traces/<trace id>[/<span id>]` (its waterfall). */
+export function TracesView({ path }: ViewProps) {
+  const session = useSessionView();
+  const navigate = useNavigate();
+  const now = useNow();
+  const [traceId, spanId] = path;
+
+  if (traceId !== undefined) {
+    const trace = session.traces.byId.get(traceId);
+    if (trace === undefined) {
+      return (
+        <EmptyState title="This trace is not here anymore" testId="trace-not-found">
+          <p>It was cleared, or dropped to make room for newer events.</p>
+          <button type="button" className="mt-2 text-accent hover:underline" onClick={() => navigate('/traces')}>
+            Back to all traces
+          </button>
+        </EmptyState>
+      );
+    }
+    return (
+      <TraceDetail
+        trace={trace}
+        selectedSpanId={spanId}
+        pinned={session.pinned.has(trace.traceId)}
+        onBack={() => navigate('/traces')}
+        onSelectSpan={(id) => navigate(id === undefined ? routeOf('traces', trace.traceId) : routeOf('traces', trace.traceId, id))}
+        onTogglePin={() => session.ui.togglePin(trace.traceId)}
+        onOpenError={(eventId) => navigate(routeOf('errors', 'events', eventId))}
+        onOpenLog={(logId) => navigate(routeOf('logs', 'line', logId))}
+      />
+    );
+  }
+
+  const all = session.traces.traces;
+  const visible = session.visibility.all ? all : all.filter((t) => isTraceVisible(session.visibility, t.traceId));
+  const hidden = all.length - visible.length;
+  const empty =
+    all.length === 0 ? (
+      <EmptyState title="No traces yet" testId="traces-empty">
+        <p>
+          Traces show up here as your SDKs send spans: set <code className="font-mono text-fg">tracesSampleRate: 1</code> in{' '}
+          <code className="font-mono text-fg">Sentry.init()</code> of every service to see one request across the browser and your servers.
+        </p>
+      </EmptyState>
+    ) : (
+      <EmptyState title="Nothing in this session yet" testId="traces-empty-session">
+        <p>
+          {hidden} {hidden === 1 ? 'trace is' : 'traces are'} in earlier sessions.{' '}
+          <button
+            type="button"
+            data-testid="show-all-sessions"
+            className="text-accent hover:underline"
+            onClick={() => session.ui.select({ kind: 'all' })}
+          >
+            Show all sessions
+          </button>
+        </p>
+      </EmptyState>
+    );
+  return (
+    <TraceList
+      traces={visible}
+      pinned={session.pinned}
+      now={now}
+      empty={empty}
+      toolbar={
+        <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.traces} onSelect={session.ui.select} />
+      }
+      onOpen={(id) => navigate(routeOf('traces', id))}
+      onTogglePin={session.ui.togglePin}
+    />
+  );
+}
