@@ -18,8 +18,11 @@ export function declaredLength(req: IncomingMessage): number | undefined {
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
-export const rawTooLarge = (bytes: number | string, limit: number): HttpError =>
-  payloadTooLarge(`request body of ${bytes} bytes is over the limit of ${limit} bytes (--max-body-bytes)`);
+/** `declared`: the Content-Length, when the refusal comes from it. */
+export const rawTooLarge = (limit: number, declared?: number): HttpError =>
+  payloadTooLarge(
+    `request body ${declared === undefined ? '' : `of ${declared} bytes `}is over the limit of ${limit} bytes (--max-body-bytes)`,
+  );
 
 const decompressedTooLarge = (limit: number): HttpError =>
   payloadTooLarge(`request body decompresses to more than ${limit} bytes (--max-decompressed-bytes)`);
@@ -37,7 +40,7 @@ export class BodyAbortedError extends Error {
  */
 export function readBody(req: IncomingMessage, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
   const declared = declaredLength(req);
-  if (declared !== undefined && declared > limits.maxBodyBytes) return Promise.reject(rawTooLarge(declared, limits.maxBodyBytes));
+  if (declared !== undefined && declared > limits.maxBodyBytes) return Promise.reject(rawTooLarge(limits.maxBodyBytes, declared));
   if (encoding === 'identity') return readIdentity(req, declared, limits.maxBodyBytes);
   return readDecoded(req, encoding, limits);
 }
@@ -51,7 +54,7 @@ function readIdentity(req: IncomingMessage, declared: number | undefined, limit:
     const onData = (chunk: Buffer) => {
       if (received + chunk.length > limit) {
         cleanup();
-        reject(rawTooLarge(`more than ${limit}`, limit));
+        reject(rawTooLarge(limit));
         return;
       }
       if (target) chunk.copy(target, received);
@@ -108,7 +111,7 @@ function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'i
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limits.maxBodyBytes) {
-        fail(rawTooLarge(`more than ${limits.maxBodyBytes}`, limits.maxBodyBytes));
+        fail(rawTooLarge(limits.maxBodyBytes));
         return;
       }
       req.pause();

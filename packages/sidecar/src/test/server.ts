@@ -49,7 +49,11 @@ export function sidecarStarter(): (options?: SidecarOptions) => Promise<TestSide
       body?: Uint8Array | string,
       headers: Record<string, string> = {},
     ): Promise<Answer> => {
-      const res = await fetch(`${sidecar.url}${path}`, { method, body, headers });
+      const res = await fetch(`${sidecar.url}${path}`, {
+        method,
+        body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+        headers,
+      });
       const bytes = new Uint8Array(await res.arrayBuffer());
       return { status: res.status, headers: res.headers, bytes, text: new TextDecoder().decode(bytes) };
     };
