@@ -1,0 +1,114 @@
+/**
+ * `init()`: one call. With a Sentry client already set up (the app called `Sentry.init`), Spotlight
+ * hooks it; without one, it initializes `@sentry/node` for local use (no DSN, every span and log).
+ * In production it returns at once: no module loaded, no hook, no socket.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Env, spotlightActivation } from '../environment.ts';
+import { findSentryClient, type SentryClientLike } from '../sentry.ts';
+import {
+  INTEGRATION_NAME,
+  inertHandle,
+  type SpotlightHandle,
+  type SpotlightIntegration,
+  spotlightIntegration,
+  stderrLog,
+} from './integration.ts';
+import type { SpotlightNodeOptions } from './options.ts';
+
+/** `@sentry/node` as far as `init` uses it (SDK 8 to 11). */
+export interface SentryNodeModule {
+  init(options: Record<string, unknown>): unknown;
+}
+
+export interface SpotlightInitOptions extends SpotlightNodeOptions {
+  /** The client to hook (default: the one `Sentry.init` registered, found through Sentry's global carrier). */
+  readonly client?: SentryClientLike;
+  /**
+   * The `@sentry/node` module to initialize when there is no client yet. Pass your own import in ESM
+   * apps (`init({ sentry: Sentry })`); by default it is `require`d from the app's folder.
+   */
+  readonly sentry?: SentryNodeModule;
+  /** Options for `Sentry.init` when Spotlight initializes the SDK. */
+  readonly sentryOptions?: Readonly<Record<string, unknown>>;
+}
+
+interface ClientWithIntegrations extends SentryClientLike {
+  getIntegrationByName?(name: string): unknown;
+  addIntegration?(integration: unknown): void;
+}
+
+type Integrations = readonly { name: string }[] | ((defaults: { name: string }[]) => { name: string }[]) | undefined;
+
+export function init(options: SpotlightInitOptions = {}): SpotlightHandle {
+  const env: Env = options.env ?? process.env;
+  const client = (options.client ?? findSentryClient()) as ClientWithIntegrations | undefined;
+  const sentryEnvironment = client ? (client.getOptions() as { environment?: unknown }).environment : options.sentryOptions?.environment;
+  const activation = spotlightActivation(env, { force: options.force, sentryEnvironment });
+  if (!activation.enabled) return inertHandle(activation);
+  return client ? attach(client, options) : initSentry(options, env);
+}
+
+function attach(client: ClientWithIntegrations, options: SpotlightInitOptions): SpotlightHandle {
+  const log = options.log ?? stderrLog;
+  const installed = client.getIntegrationByName?.(INTEGRATION_NAME) as Partial<SpotlightIntegration> | undefined;
+  if (installed) {
+    if (installed.handle) return installed.handle;
+    log("Sentry's own Spotlight integration (the `spotlight` option) is active; leaving it in charge");
+    return inertHandle({ enabled: false, reason: "Sentry's spotlight option is active" });
+  }
+  if (!client.addIntegration) {
+    log('this Sentry client cannot take integrations after init; add spotlightIntegration() to Sentry.init instead');
+    return inertHandle({ enabled: false, reason: 'client has no addIntegration' });
+  }
+  const integration = spotlightIntegration(options);
+  const configured = ((client.getOptions() as { integrations?: { name: string }[] }).integrations ?? []).filter(
+    (i) => i.name !== INTEGRATION_NAME,
+  );
+  // SDKs without a DSN skip setting up their integrations at init unless one is named Spotlight*;
+  // set them up now (ours first, which gives the client a transport and so enables it).
+  const skipped = configured.length > 0 && configured.every((i) => !client.getIntegrationByName?.(i.name));
+  client.addIntegration(integration);
+  if (skipped) for (const other of configured) client.addIntegration(other);
+  return integration.handle ?? inertHandle({ enabled: false, reason: 'the integration did not set up' });
+}
+
+function initSentry(options: SpotlightInitOptions, env: Env): SpotlightHandle {
+  const log = options.log ?? stderrLog;
+  const sentry = options.sentry ?? loadSentryNode();
+  if (!sentry) {
+    log('@sentry/node is not installed: install it, or call Sentry.init() yourself with spotlightIntegration()');
+    return inertHandle({ enabled: false, reason: '@sentry/node is not installed' });
+  }
+  const integration = spotlightIntegration(options);
+  const sentryOptions = options.sentryOptions ?? {};
+  // Local only (no DSN): nothing leaves the machine, so record everything, request data included.
+  const localOnly = !sentryOptions.dsn && !env.SENTRY_DSN;
+  sentry.init({
+    tracesSampleRate: 1,
+    ...(localOnly ? { sendDefaultPii: true, enableLogs: true, _experiments: { enableLogs: true } } : {}),
+    ...sentryOptions,
+    integrations: withIntegration(sentryOptions.integrations as Integrations, integration),
+  });
+  return integration.handle ?? inertHandle({ enabled: false, reason: 'Sentry did not set up the integration' });
+}
+
+function withIntegration(integrations: Integrations, integration: SpotlightIntegration): unknown {
+  if (typeof integrations === 'function') return (defaults: { name: string }[]) => [...integrations(defaults), integration];
+  return [...(integrations ?? []), integration];
+}
+
+/** The app's own `@sentry/node` (resolved from its folder first, then from here). */
+function loadSentryNode(): SentryNodeModule | undefined {
+  for (const from of [pathToFileURL(join(process.cwd(), 'package.json')).href, import.meta.url]) {
+    try {
+      const sentry = createRequire(from)('@sentry/node') as Partial<SentryNodeModule>;
+      if (typeof sentry.init === 'function') return sentry as SentryNodeModule;
+    } catch {
+      // Not resolvable from there.
+    }
+  }
+  return undefined;
+}
