@@ -213,7 +213,7 @@ describe('spotlightErrorPage in development', () => {
     closed.close();
     await once(closed, 'close');
 
-    const server = await serve(buildApp({ sidecarUrl: deadUrl }));
+    const server = await serve(buildApp({ sidecarUrl: deadUrl, autoStart: false }));
     try {
       const response = await fetch(`${server.url}/xss`, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(500);

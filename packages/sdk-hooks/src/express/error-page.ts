@@ -5,13 +5,18 @@ import { buildErrorEvent, detailContexts, detailTags, type ErrorDetails, newEven
 import { errorPageHtml } from './error-page-html.ts';
 import { describeThrown, exceptionValues } from './exception.ts';
 import { requestInfo, routeOf } from './request.ts';
-import { captureWithSdk, loadSentryCore, spotlightConnectedClient, withoutTracing } from './sentry-sdk.ts';
-import { eventEnvelope, postEnvelope, resolveSidecarUrl } from './sidecar-client.ts';
+import { captureWithSdk, integrationSidecarUrl, loadSentryCore, spotlightConnectedClient } from './sentry-sdk.ts';
+import { eventEnvelope, type FoundSidecar, findSidecar, isSpotlightEnabled, postEnvelope } from './sidecar-client.ts';
 
 export interface ErrorPageOptions {
-  /** The sidecar's URL. Default: `SENTRY_SPOTLIGHT`, else http://localhost:8969. */
+  /** The sidecar's URL. Default: found like the Node hooks find it (`SENTRY_SPOTLIGHT`, the state file, http://localhost:8969). */
   sidecarUrl?: string;
-  /** Default: on unless `NODE_ENV` is `production`. Off, the middleware only calls `next(err)`. */
+  /** Start a sidecar when none answers (default: yes, except in CI). */
+  autoStart?: boolean;
+  /**
+   * Default: on, except where the environment clearly says production (`NODE_ENV=production`,
+   * `SENTRY_ENVIRONMENT=production`, ...; see the package README). Off, the middleware only calls `next(err)`.
+   */
   enabled?: boolean;
   /** Which errors get the Spotlight page. Default: those with a status of 500 or more (or none), as Sentry's handler does. */
   shouldHandleError?: (error: unknown) => boolean;
@@ -28,10 +33,6 @@ export interface ErrorPageOptions {
 const SDK = { name: 'spotlight.express', version: packageJson.version };
 const MECHANISM = 'auto.middleware.spotlight.express';
 
-export function isProduction(env: NodeJS.ProcessEnv): boolean {
-  return env.NODE_ENV === 'production';
-}
-
 export function statusOf(error: unknown): number {
   if (error === null || typeof error !== 'object') return 500;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
@@ -46,9 +47,16 @@ export function statusOf(error: unknown): number {
  */
 export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequestHandler {
   const env = options.env ?? process.env;
-  const enabled = options.enabled ?? !isProduction(env);
+  const enabled = options.enabled ?? isSpotlightEnabled(env);
   const shouldHandle = options.shouldHandleError ?? ((error: unknown) => statusOf(error) >= 500);
-  const sidecarUrl = resolveSidecarUrl(options.sidecarUrl, env);
+  let sidecar: Promise<FoundSidecar> | undefined;
+  // Looked for at the first error, not at startup; looked for again after a failure (it may have been started since).
+  const sidecarUrl = async (): Promise<string> => {
+    sidecar ??= findSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart });
+    const found = await sidecar;
+    if (found.source === 'unreachable') sidecar = undefined;
+    return found.url;
+  };
   const cwd = options.cwd ?? process.cwd();
   const timeoutMs = options.deliveryTimeoutMs ?? 2000;
   let packageInfo: Promise<PackageInfo | undefined> | undefined;
@@ -71,7 +79,7 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
       route: routeOf(req),
       environment: await collectEnvironment({ env, cwd }, await packageInfo),
     };
-    const { eventId, delivered } = await report(error, details, res);
+    const { eventId, delivered, sidecarUrl } = await report(error, details, res);
     const status = statusOf(error);
     const { type, message, stack } = summary(error);
     res.status(status);
@@ -96,15 +104,23 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
     });
   }
 
-  async function report(error: unknown, details: ErrorDetails, res: Response): Promise<{ eventId: string; delivered: boolean }> {
+  interface Report {
+    eventId: string;
+    delivered: boolean;
+    sidecarUrl: string;
+  }
+
+  async function report(error: unknown, details: ErrorDetails, res: Response): Promise<Report> {
     const core = options.useSentrySdk === false ? undefined : await loadSentryCore();
     const client = spotlightConnectedClient(core);
     if (core && client) {
+      // The SDK's Spotlight integration knows where it sends once it has sent; the page loads the overlay from there.
+      const sdkSidecar = async () => integrationSidecarUrl(client) ?? (await sidecarUrl());
       // Sentry's own error handler ran first and captured it: open the page on that event.
       const capturedBySentry = (res as Response & { sentry?: unknown }).sentry;
       if (typeof capturedBySentry === 'string') {
         await client.flush(timeoutMs);
-        return { eventId: capturedBySentry, delivered: true };
+        return { eventId: capturedBySentry, delivered: true, sidecarUrl: await sdkSidecar() };
       }
       const eventId = newEventId();
       const kept = await captureWithSdk(core, client, error, {
@@ -116,14 +132,15 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
         mechanism: MECHANISM,
         flushTimeoutMs: timeoutMs,
       });
-      if (kept) return { eventId, delivered: true };
+      if (kept) return { eventId, delivered: true, sidecarUrl: await sdkSidecar() };
     }
     const eventId = newEventId();
-    const event = buildErrorEvent({ eventId, exceptions: await exceptionValues(error, MECHANISM), details, sdk: SDK });
-    const delivered = await withoutTracing(core, () =>
-      postEnvelope(sidecarUrl, eventEnvelope({ ...event, event_id: eventId }, SDK), timeoutMs),
-    );
-    return { eventId, delivered };
+    const [event, url] = await Promise.all([
+      exceptionValues(error, MECHANISM).then((exceptions) => buildErrorEvent({ eventId, exceptions, details, sdk: SDK })),
+      sidecarUrl(),
+    ]);
+    const delivered = await postEnvelope(url, eventEnvelope({ ...event, event_id: eventId }, SDK), timeoutMs);
+    return { eventId, delivered, sidecarUrl: url };
   }
 }
 

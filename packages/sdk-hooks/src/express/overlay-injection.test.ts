@@ -11,7 +11,7 @@ const PAGE = '<!doctype html><html><head><title>Shop</title></head><body><h1>Ord
 
 function app(env: NodeJS.ProcessEnv = { NODE_ENV: 'development' }): Express {
   const application = express();
-  application.use(spotlightOverlay({ sidecarUrl: SIDECAR, env }));
+  application.use(spotlightOverlay({ sidecarUrl: SIDECAR, env, autoStart: false }));
   application.get('/page', (_req, res) => {
     res.send(PAGE);
   });

@@ -1,12 +1,13 @@
 import type { RequestHandler, Response } from 'express';
-import { isProduction } from './error-page.ts';
 import { type OverlayInitOptions, overlayScriptTags } from './error-page-html.ts';
-import { resolveSidecarUrl } from './sidecar-client.ts';
+import { configuredSidecarUrl, findSidecar, isSpotlightEnabled } from './sidecar-client.ts';
 
 export interface OverlayInjectionOptions {
-  /** The sidecar's URL. Default: `SENTRY_SPOTLIGHT`, else http://localhost:8969. */
+  /** The sidecar's URL. Default: found like the Node hooks find it (`SENTRY_SPOTLIGHT`, the state file, http://localhost:8969). */
   sidecarUrl?: string;
-  /** Default: on unless `NODE_ENV` is `production`. */
+  /** Start a sidecar when none answers (default: yes, except in CI). */
+  autoStart?: boolean;
+  /** Default: on, except where the environment clearly says production (as for `spotlightErrorPage`). */
   enabled?: boolean;
   /** More `Spotlight.init()` options for the page (anchor, startFrom...). */
   initOptions?: Omit<OverlayInitOptions, 'sidecarUrl'>;
@@ -25,8 +26,15 @@ const BODY_OPEN = /<body(?:\s[^>]*)?>/i;
  */
 export function spotlightOverlay(options: OverlayInjectionOptions = {}): RequestHandler {
   const env = options.env ?? process.env;
-  const enabled = options.enabled ?? !isProduction(env);
-  const tags = overlayScriptTags({ ...options.initOptions, sidecarUrl: resolveSidecarUrl(options.sidecarUrl, env) });
+  const enabled = options.enabled ?? isSpotlightEnabled(env);
+  const tagsFor = (sidecarUrl: string) => overlayScriptTags({ ...options.initOptions, sidecarUrl });
+  let tags = tagsFor(configuredSidecarUrl(options.sidecarUrl, env));
+  if (enabled) {
+    // Pages are answered at once with the configured address; the found (or started) sidecar replaces it.
+    void findSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart }).then((found) => {
+      if (found.source !== 'unreachable') tags = tagsFor(found.url);
+    });
+  }
   const maxBuffer = options.maxBufferBytes ?? 256 * 1024;
   return function spotlightOverlayMiddleware(req, res, next) {
     if (enabled && req.method !== 'HEAD') injectInto(res, tags, maxBuffer);

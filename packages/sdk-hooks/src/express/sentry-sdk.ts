@@ -65,9 +65,14 @@ export async function captureWithSdk(core: SentryCore, client: Client, error: un
   return processed;
 }
 
-/** Runs `send` without creating spans, so that reporting an error does not add to the trace being reported. */
-export function withoutTracing<T>(core: SentryCore | undefined, send: () => T): T {
-  return core ? core.suppressTracing(send) : send();
+/** Where the app's Spotlight integration (ours) sends, once it has found the sidecar. */
+export function integrationSidecarUrl(client: Client): string | undefined {
+  const integration = client.getIntegrationByName('Spotlight') as { handle?: { sidecarUrl?: () => string | undefined } } | undefined;
+  try {
+    return integration?.handle?.sidecarUrl?.() ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Plugin, ViteDevServer } from 'vite';
 import packageJson from '../../package.json' with { type: 'json' };
-import { eventEnvelope, postEnvelope } from '../express/sidecar-client.ts';
+import { eventEnvelope, isSpotlightEnabled, postEnvelope } from '../express/sidecar-client.ts';
 import { asViteError, buildErrorEvent, errorKey, type ViteErrorLike } from './build-error-event.ts';
 import {
   CLIENT_MODULE_ID,
@@ -40,7 +40,8 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
 
   return {
     name: 'spotlight',
-    apply: 'serve',
+    // `vite build` never sees the plugin; nor does a dev server where the environment says production.
+    apply: (_config, { command }) => command === 'serve' && isSpotlightEnabled(process.env),
 
     config(userConfig) {
       // `hmr: false` turns the HMR channel off entirely; an object here would turn it back on.

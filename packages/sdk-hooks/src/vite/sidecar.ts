@@ -1,4 +1,4 @@
-import { normalizeSidecarUrl } from '../express/sidecar-client.ts';
+import { findSidecar } from '../express/sidecar-client.ts';
 
 export interface SidecarResolution {
   url: string;
@@ -8,16 +8,8 @@ export interface SidecarResolution {
 
 export type SidecarResolver = (options: { optionUrl: string | undefined; env: NodeJS.ProcessEnv }) => Promise<SidecarResolution>;
 
-const DEFAULT_URL = 'http://localhost:8969';
-
 /**
- * The sidecar the dev server uses: the option, then `SENTRY_SPOTLIGHT`, then the default address.
- * TODO(sdk-hooks/node): replace with the Node hooks' discovery and lazy start once `./node` exports it.
+ * The sidecar the dev server uses, found (or started) the way the Node hooks do it. It is published in
+ * `SENTRY_SPOTLIGHT` so that what the dev server starts (an API server, SSR) sends to the same one.
  */
-export const resolveSidecar: SidecarResolver = async ({ optionUrl, env }) => {
-  const fromOption = normalizeSidecarUrl(optionUrl);
-  if (fromOption) return { url: fromOption, source: 'option' };
-  const fromEnv = normalizeSidecarUrl(env.SENTRY_SPOTLIGHT);
-  if (fromEnv) return { url: fromEnv, source: 'SENTRY_SPOTLIGHT' };
-  return { url: DEFAULT_URL, source: 'default' };
-};
+export const resolveSidecar: SidecarResolver = ({ optionUrl, env }) => findSidecar({ sidecarUrl: optionUrl, env, publish: true });
