@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWireEnvelope } from '@spotlight/envelope';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, killAll, runCli } from './test/cli.ts';
+import { fixture } from './test/payloads.ts';
+import { sidecarStarter } from './test/server.ts';
+import { SseClient } from './test/sse.ts';
+
+let cli = '';
+let remove = () => {};
+beforeAll(async () => {
+  ({ cli, remove } = await buildCli());
+}, 60_000);
+afterAll(() => remove());
+afterEach(() => killAll());
+
+const start = sidecarStarter();
+const LISTENING = /listening on (http:\/\/[^\s]+:(\d+))/;
+
+describe('spotlight CLI', () => {
+  it('serves on the chosen free port, writes the state file, and stops on SIGTERM with a viewer connected', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'spotlight-state-')), 'sidecar.json');
+    const run = runCli(cli, ['--port', '0', '--state-file', stateFile]);
+    const [, url, port] = await run.waitForStderr(LISTENING);
+    expect(url).toBe(`http://localhost:${port}`);
+    expect(run.stderr()).toMatch(
+      /^\[spotlight\] Spotlight sidecar 0\.1\.0 listening on http:\/\/localhost:\d+ \(127\.0\.0\.1( and ::1)?\)/,
+    );
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(state).toEqual({ url, port: Number(port), pid: run.child.pid, startedAt: expect.any(String) });
+    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    expect(health).toMatchObject({ name: 'spotlight', port: Number(port), pid: run.child.pid });
+
+    const viewer = await SseClient.open(`http://127.0.0.1:${port}/stream`);
+    await fetch(`http://127.0.0.1:${port}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-11.12/event.envelope')) });
+    await viewer.waitForEvents(1);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    await viewer.waitFor(() => viewer.ended, 'the stream to end');
+    expect(existsSync(stateFile)).toBe(false);
+  });
+
+  it('stops on SIGINT', async () => {
+    const run = runCli(cli, ['-p', '0']);
+    await run.waitForStderr(LISTENING);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('says so and exits 0 when a Spotlight sidecar already runs on the port', async () => {
+    const first = runCli(cli, ['--port', '0']);
+    const [, , port] = await first.waitForStderr(LISTENING);
+    const second = runCli(cli, ['--port', String(port)]);
+    expect(await second.exited).toBe(0);
+    expect(second.stderr()).toBe(
+      `[spotlight] Spotlight is already running at http://localhost:${port} (pid ${first.child.pid}); nothing to do\n`,
+    );
+  });
+
+  it('fails with a clear error and exit 1 when another program holds the port', async () => {
+    const other = http.createServer((_req, res) => res.writeHead(404).end('not here'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const run = runCli(cli, ['--port', String(port)]);
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toBe(
+        `[spotlight] error: port ${port} on 127.0.0.1 is used by another program (it answered HTTP 404 to GET /health); pick another with --port\n`,
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('exits by itself after --idle-exit without envelopes and viewers, removing its state file', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'spotlight-state-')), 'sidecar.json');
+    const run = runCli(cli, ['--port', '0', '--idle-exit', '0.3', '--state-file', stateFile]);
+    await run.waitForStderr(LISTENING);
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).toContain('no envelope and no viewer for 0.3 s: stopping (--idle-exit)');
+    expect(existsSync(stateFile)).toBe(false);
+  });
+
+  it('does not exit while a viewer is connected, even with --idle-exit', async () => {
+    const run = runCli(cli, ['--port', '0', '--idle-exit', '0.2', '--heartbeat', '0.05']);
+    const [, , port] = await run.waitForStderr(LISTENING);
+    const viewer = await SseClient.open(`http://127.0.0.1:${port}/stream`);
+    // Several heartbeats (well past the idle time) arrive while the process stays up.
+    await viewer.waitFor(() => viewer.comments.length >= 8, '8 heartbeats');
+    expect(run.child.exitCode).toBe(null);
+    viewer.close();
+    expect(await run.exited).toBe(0);
+  });
+
+  it('prints help, version, and refuses bad flags with exit 2', async () => {
+    const help = runCli(cli, ['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toContain('Usage: spotlight [options]');
+    expect(help.stdout()).toContain('--max-decompressed-bytes <size>');
+    const version = runCli(cli, ['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.stdout()).toBe('0.1.0\n');
+    const bad = runCli(cli, ['--port', 'eighty']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toBe('spotlight: --port: expected a port number from 0 to 65535, got "eighty"\n');
+    const env = runCli(cli, [], { SPOTLIGHT_MAX_ITEMS: '-3' });
+    expect(await env.exited).toBe(2);
+    expect(env.stderr()).toBe('spotlight: SPOTLIGHT_MAX_ITEMS: expected a whole number above 0, got "-3"\n');
+  });
+
+  it('forwards every envelope to --forward DSNs', async () => {
+    const upstream = await start();
+    const upstreamViewer = await SseClient.open(`${upstream.url}/stream`);
+    const run = runCli(cli, ['--port', '0', '--forward', `http://publickey@127.0.0.1:${upstream.port}/42`]);
+    const [, , port] = await run.waitForStderr(LISTENING);
+    expect(run.stderr()).toContain(`forwarding every envelope to http://127.0.0.1:${upstream.port}/api/42/envelope/`);
+    const event = fixture('sentry-node-11.12/event.envelope');
+    expect((await fetch(`http://127.0.0.1:${port}/stream`, { method: 'POST', body: new Uint8Array(event) })).status).toBe(200);
+    await upstreamViewer.waitForEvents(1);
+    const [header, items] = decodeWireEnvelope(upstreamViewer.events[0]?.data ?? '');
+    expect(header.event_id).toBe('c338dc2e74ec4fa8b7fa2c44d7ed9f2d');
+    expect(items.map(([h]) => h.type)).toEqual(['event']);
+    upstreamViewer.close();
+  });
+});

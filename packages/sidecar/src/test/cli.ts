@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Builds the CLI with the package's own vite config into a fresh folder under node_modules (so
+ * that express and fzstd resolve as they do from dist/), and returns the path of its cli.js.
+ */
+export async function buildCli(): Promise<{ cli: string; remove: () => void }> {
+  const parent = join(PACKAGE_DIR, 'node_modules');
+  mkdirSync(parent, { recursive: true });
+  const outDir = mkdtempSync(join(parent, '.cli-test-'));
+  await build({ configFile: join(PACKAGE_DIR, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  return { cli: join(outDir, 'cli.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+export interface CliRun {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  readonly stdout: () => string;
+  /** Resolves with the first stderr match of `pattern`; rejects after `timeoutMs`. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Spawns `node cli.js ...args`; every run is killed by killAll(). */
+export function runCli(cli: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  runs.add(child);
+  let stderr = '';
+  let stdout = '';
+  const listeners = new Set<() => void>();
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    for (const listener of [...listeners]) listener();
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      runs.delete(child);
+      for (const listener of [...listeners]) listener();
+      resolve(code ?? signal ?? 'unknown');
+    });
+  });
+  return {
+    child,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+    waitForStderr: (pattern, timeoutMs = 10_000) =>
+      new Promise<RegExpMatchArray>((resolve, reject) => {
+        const check = () => {
+          const match = stderr.match(pattern);
+          if (match) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          } else if (child.exitCode !== null) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`exited (${child.exitCode}) before printing ${pattern}; stderr: ${stderr}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms; stderr: ${stderr}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+const runs = new Set<ChildProcess>();
+
+export function killAll(): void {
+  for (const child of runs) child.kill('SIGKILL');
+  runs.clear();
+}
