@@ -50,10 +50,11 @@ describe('@sentry/node 11, as a new user sets it up', () => {
       await viewer.waitFor(() => has('event') && has('log') && (has('span') || has('transaction')), 'event, log and span items');
 
       const event = items(viewer).find((item) => item.type === 'event');
-      const exception = (event?.payload as { exception: { values: { type: string; value: string }[] } }).exception.values[0];
+      if (!event) throw new Error('no event item');
+      const exception = (event.payload as { exception: { values: { type: string; value: string }[] } }).exception.values[0];
       expect(exception).toMatchObject({ type: 'Error', value: 'payment declined' });
-      expect(event?.header.sdk?.name).toBe('sentry.javascript.node');
-      expect(event?.header.__spotlight_inferred_source).toBe('server');
+      expect(event.header.sdk?.name).toBe('sentry.javascript.node');
+      expect(event.header.__spotlight_inferred_source).toBe('server');
 
       const spanNames = items(viewer).flatMap((item) => {
         if (item.type === 'span') return (item.payload as { items: { name: string }[] }).items.map((s) => s.name);
