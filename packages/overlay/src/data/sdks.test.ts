@@ -34,12 +34,14 @@ function row(sdks: readonly SdkSummary[], release: string, version: string): Sdk
 describe('SDK summaries', () => {
   const sdks = selectSdks(store());
 
-  it('has one row per SDK version and service, most recently seen first', () => {
-    expect(sdks.map((s) => [s.service.label, s.version, s.envelopes, s.firstSeen, s.lastSeen])).toEqual([
-      ['node · api@1.0.0', '11.12.0', 4, 11000, 15000],
-      ['node · web@2.0.0', '11.12.0', 3, 9000, 12000],
-      ['node · probe@1.0.0', '11.12.0', 4, 5000, 8000],
-      ['node · probe@1.0.0', '10.78.0', 4, 1000, 4000],
+  it("has one row per SDK version and service, most recently seen first (by the SDKs' clocks)", () => {
+    expect(
+      sdks.map((s) => [s.service.label, s.version, s.envelopes, new Date(s.firstSeen).toISOString(), new Date(s.lastSeen).toISOString()]),
+    ).toEqual([
+      ['node · api@1.0.0', '11.12.0', 4, '2026-11-24T10:35:18.312Z', '2026-11-24T10:35:18.586Z'],
+      ['node · web@2.0.0', '11.12.0', 3, '2026-11-24T10:35:18.259Z', '2026-11-24T10:35:18.491Z'],
+      ['node · probe@1.0.0', '10.78.0', 4, '2026-11-24T08:47:18.812Z', '2026-11-24T08:47:18.827Z'],
+      ['node · probe@1.0.0', '11.12.0', 4, '2026-11-24T08:47:09.834Z', '2026-11-24T08:47:09.846Z'],
     ]);
   });
 
@@ -86,14 +88,14 @@ describe('SDK summaries', () => {
         id: 'cr',
         receivedAt: 20_000,
         envelope: [
-          { sdk: { name: 'sentry.javascript.node', version: '11.12.0' } },
+          { sent_at: '2026-11-24T10:40:00.000Z', sdk: { name: 'sentry.javascript.node', version: '11.12.0' } },
           [[{ type: 'client_report' }, { discarded_events: [] }]],
         ],
       } satisfies StoredEnvelope,
     ];
     const api = row(selectSdks(withClientReport), 'api@1.0.0', '11.12.0');
     expect(api.counts.client_report).toBe(1);
-    expect(api.lastSeen).toBe(20_000);
+    expect(new Date(api.lastSeen).toISOString()).toBe('2026-11-24T10:40:00.000Z');
   });
 
   it('skips envelopes that name no SDK', () => {

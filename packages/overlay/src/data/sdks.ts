@@ -1,4 +1,4 @@
-import { asArray, asObject, asString, type JsonObject } from './errorEvent.ts';
+import { asArray, asObject, asString, type JsonObject, timestampMs } from './errorEvent.ts';
 import { makeService, type Service } from './sdksService.ts';
 import type { StoredEnvelope } from './store.ts';
 import { attributeValues, cachedPer, isRecord, memoizeLast } from './tracesPayload.ts';
@@ -44,7 +44,10 @@ export interface SdkSummary {
   readonly integrations: readonly string[];
   readonly counts: Readonly<Partial<Record<TelemetryKind, number>>>;
   readonly envelopes: number;
-  /** Receive times (ms) of its first and latest envelope. */
+  /**
+   * When it sent its first and latest envelope (ms, the SDK's clock: `sent_at`, else the payload's
+   * timestamps). Not the receive time: a sidecar replays its buffer to a viewer that connects late.
+   */
   readonly firstSeen: number;
   readonly lastSeen: number;
   readonly hint: DsnHint;
@@ -61,6 +64,8 @@ interface EnvelopeSdk {
   platform?: string | undefined;
   integrations?: readonly string[] | undefined;
   counts: Partial<Record<TelemetryKind, number>>;
+  /** When the SDK sent it (its own clock). */
+  time: number;
 }
 
 const KIND_OF_ITEM: Readonly<Record<string, TelemetryKind>> = {
@@ -111,6 +116,11 @@ const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefine
     name: asString(sdk?.name),
     version: asString(sdk?.version),
     counts: {},
+    time: timestampMs(header.sent_at) ?? Number.NaN,
+  };
+  const seen = (value: unknown): void => {
+    const ms = timestampMs(value);
+    if (ms !== undefined && Number.isNaN(found.time)) found.time = ms;
   };
   const fill = <K extends keyof EnvelopeSdk>(key: K, value: EnvelopeSdk[K] | undefined): void => {
     if (found[key] === undefined && value !== undefined) (found as EnvelopeSdk)[key] = value;
@@ -121,6 +131,7 @@ const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefine
     found.counts[kind] = (found.counts[kind] ?? 0) + count;
     const object = asObject(payload);
     if (object === undefined) continue;
+    seen(object.timestamp);
     if (itemHeader.type === 'event' || itemHeader.type === 'transaction') {
       const eventSdk = asObject(object.sdk);
       fill('name', asString(eventSdk?.name));
@@ -142,6 +153,7 @@ const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefine
       const lines = Array.isArray(object.items) ? object.items : [object];
       for (const line of lines) {
         if (!isRecord(line)) continue;
+        seen(line.end_timestamp ?? line.timestamp);
         const attributes = attributeValues(line.attributes ?? line.data);
         fill('name', asString(attributes['sentry.sdk.name']));
         fill('version', asString(attributes['sentry.sdk.version']));
@@ -155,6 +167,7 @@ const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefine
       }
     }
   }
+  if (Number.isNaN(found.time)) found.time = stored.receivedAt;
   return found.name !== undefined ? (found as EnvelopeSdk) : undefined;
 });
 
@@ -204,15 +217,15 @@ interface Accumulator {
   lastSeen: number;
 }
 
-function merge(into: Accumulator, sdk: EnvelopeSdk, stored: StoredEnvelope): void {
+function merge(into: Accumulator, sdk: EnvelopeSdk): void {
   for (const [kind, count] of Object.entries(sdk.counts) as [TelemetryKind, number][]) into.counts[kind] = (into.counts[kind] ?? 0) + count;
   for (const key of ['version', 'release', 'environment', 'serverName', 'serviceName', 'runtime', 'platform', 'integrations'] as const) {
     // The latest envelope wins: a restarted service may have changed its configuration.
     if (sdk[key] !== undefined) (into.parts as unknown as Record<string, unknown>)[key] = sdk[key];
   }
   into.envelopes += 1;
-  into.firstSeen = Math.min(into.firstSeen, stored.receivedAt);
-  into.lastSeen = Math.max(into.lastSeen, stored.receivedAt);
+  into.firstSeen = Math.min(into.firstSeen, sdk.time);
+  into.lastSeen = Math.max(into.lastSeen, sdk.time);
 }
 
 /**
@@ -222,26 +235,26 @@ function merge(into: Accumulator, sdk: EnvelopeSdk, stored: StoredEnvelope): voi
 export const selectSdks = memoizeLast((envelopes: readonly StoredEnvelope[]): readonly SdkSummary[] => {
   const rows = new Map<string, Accumulator>();
   const latestWithRelease = new Map<string, Accumulator>();
-  const withoutRelease: [EnvelopeSdk, StoredEnvelope][] = [];
-  const add = (key: string, sdk: EnvelopeSdk, stored: StoredEnvelope): Accumulator => {
+  const withoutRelease: EnvelopeSdk[] = [];
+  const add = (key: string, sdk: EnvelopeSdk): Accumulator => {
     let row = rows.get(key);
     if (row === undefined) {
-      row = { key, parts: { ...sdk, counts: {} }, counts: {}, envelopes: 0, firstSeen: stored.receivedAt, lastSeen: stored.receivedAt };
+      row = { key, parts: { ...sdk, counts: {} }, counts: {}, envelopes: 0, firstSeen: sdk.time, lastSeen: sdk.time };
       rows.set(key, row);
     }
-    merge(row, sdk, stored);
+    merge(row, sdk);
     return row;
   };
   for (const stored of envelopes) {
     const sdk = sdkOfEnvelope(stored);
     if (sdk === undefined) continue;
     const nameVersion = `${sdk.name}@${sdk.version ?? ''}`;
-    if (sdk.release === undefined) withoutRelease.push([sdk, stored]);
-    else latestWithRelease.set(nameVersion, add(`${nameVersion}|${sdk.release}`, sdk, stored));
+    if (sdk.release === undefined) withoutRelease.push(sdk);
+    else latestWithRelease.set(nameVersion, add(`${nameVersion}|${sdk.release}`, sdk));
   }
-  for (const [sdk, stored] of withoutRelease) {
+  for (const sdk of withoutRelease) {
     const nameVersion = `${sdk.name}@${sdk.version ?? ''}`;
-    add(latestWithRelease.get(nameVersion)?.key ?? `${nameVersion}|`, sdk, stored);
+    add(latestWithRelease.get(nameVersion)?.key ?? `${nameVersion}|`, sdk);
   }
   return [...rows.values()]
     .map((row): SdkSummary => {

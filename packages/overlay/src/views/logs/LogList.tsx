@@ -51,7 +51,7 @@ function LogLine({
   traceName: string | undefined;
   colorIndex: number;
   onSelect: (logId: string) => void;
-  onOpenTrace: (traceId: string) => void;
+  onOpenTrace: (traceId: string, spanId?: string) => void;
 }) {
   const attributes = userAttributes(log.attributes).slice(0, 3);
   return (
@@ -100,7 +100,7 @@ function LogLine({
             title={`Open trace ${log.traceId}`}
             onClick={(event) => {
               event.stopPropagation();
-              onOpenTrace(log.traceId as string);
+              onOpenTrace(log.traceId as string, log.spanId);
             }}
             className="pointer-events-auto relative inline-flex max-w-full items-center gap-1 rounded px-1 text-[11.5px] text-accent hover:bg-accent/10 hover:underline"
           >
@@ -122,7 +122,7 @@ function LogDetail({
   log: LogRow;
   traceName: string | undefined;
   onClose: () => void;
-  onOpenTrace: (traceId: string) => void;
+  onOpenTrace: (traceId: string, spanId?: string) => void;
 }) {
   const facts: [string, unknown][] = [
     ['time', formatDateTime(log.timestamp)],
@@ -157,7 +157,7 @@ function LogDetail({
             <button
               type="button"
               data-testid="log-detail-trace-link"
-              onClick={() => onOpenTrace(log.traceId as string)}
+              onClick={() => onOpenTrace(log.traceId as string, log.spanId)}
               className="flex w-full min-w-0 items-center gap-2 rounded-md border border-accent/30 bg-accent/5 px-2.5 py-1.5 text-left hover:bg-accent/10"
             >
               <Icon name="link" className="size-3.5 shrink-0 text-accent" />
@@ -194,7 +194,7 @@ export function LogList({
   toolbar?: ReactNode;
   empty: ReactNode;
   onSelect: (logId: string | undefined) => void;
-  onOpenTrace: (traceId: string) => void;
+  onOpenTrace: (traceId: string, spanId?: string) => void;
 }) {
   const [query, setQuery] = useState('');
   const [minLevel, setMinLevel] = useState<LogLevel>('trace');

@@ -71,7 +71,11 @@ export function LogsView({ path }: ViewProps) {
       toolbar={toolbar}
       empty={empty}
       onSelect={(logId) => navigate(logId === undefined ? '/logs' : routeOf('logs', 'line', logId))}
-      onOpenTrace={(traceId) => navigate(routeOf('traces', traceId))}
+      onOpenTrace={(traceId, spanId) => {
+        // Straight to the span that was active when the line was logged, when it arrived.
+        const hasSpan = spanId !== undefined && session.traces.byId.get(traceId)?.spans.some((s) => s.spanId === spanId);
+        navigate(hasSpan ? routeOf('traces', traceId, spanId as string) : routeOf('traces', traceId));
+      }}
     />
   );
 }

@@ -12,19 +12,19 @@ export function sdksTabCount(envelopes: readonly StoredEnvelope[]): number {
   return selectSdks(envelopes).length;
 }
 
-const KIND_LABELS: readonly [TelemetryKind, string, string][] = [
-  ['error', 'errors', 'text-red-300'],
-  ['transaction', 'transactions', 'text-sky-300'],
-  ['span', 'spans', 'text-sky-300'],
-  ['log', 'logs', 'text-emerald-300'],
-  ['session', 'sessions', 'text-fg-muted'],
-  ['attachment', 'attachments', 'text-fg-muted'],
-  ['profile', 'profiles', 'text-fg-muted'],
-  ['replay', 'replays', 'text-fg-muted'],
-  ['check_in', 'check-ins', 'text-fg-muted'],
-  ['feedback', 'feedback', 'text-fg-muted'],
-  ['client_report', 'client reports', 'text-fg-faint'],
-  ['other', 'other', 'text-fg-faint'],
+const KIND_LABELS: readonly [TelemetryKind, string, string, string][] = [
+  ['error', 'error', 'errors', 'text-red-300'],
+  ['transaction', 'transaction', 'transactions', 'text-sky-300'],
+  ['span', 'span', 'spans', 'text-sky-300'],
+  ['log', 'log', 'logs', 'text-emerald-300'],
+  ['session', 'session', 'sessions', 'text-fg-muted'],
+  ['attachment', 'attachment', 'attachments', 'text-fg-muted'],
+  ['profile', 'profile', 'profiles', 'text-fg-muted'],
+  ['replay', 'replay', 'replays', 'text-fg-muted'],
+  ['check_in', 'check-in', 'check-ins', 'text-fg-muted'],
+  ['feedback', 'feedback', 'feedback', 'text-fg-muted'],
+  ['client_report', 'client report', 'client reports', 'text-fg-faint'],
+  ['other', 'other item', 'other items', 'text-fg-faint'],
 ];
 
 function Fact({ label, value }: { label: string; value: string | undefined }) {

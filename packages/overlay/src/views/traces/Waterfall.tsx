@@ -23,6 +23,15 @@ function position(range: Range, start: number, end: number): { left: string; wid
   return { left: `${(left * 100).toFixed(3)}%`, width: `max(2px, ${(width * 100).toFixed(3)}%)` };
 }
 
+/** Where a bar's duration fits: after it, before it, or (a bar spanning the whole row) inside its end. */
+export function labelPlacement(range: Range, span: { start: number; end: number }): 'after' | 'before' | 'inside' {
+  const total = Math.max(range.end - range.start, 0.001);
+  const left = (span.start - range.start) / total;
+  const right = (span.end - range.start) / total;
+  if (right <= 0.85) return 'after';
+  return left >= 0.15 ? 'before' : 'inside';
+}
+
 function spanRange(row: WaterfallRow): Range {
   // A missing parent covers the time of the spans it would have held.
   let start = Number.POSITIVE_INFINITY;
@@ -77,7 +86,7 @@ function SpanRow({
   onToggle: () => void;
 }) {
   const bar = position(range, span.start, span.end);
-  const barLeft = (span.start - range.start) / Math.max(range.end - range.start, 0.001);
+  const label = labelPlacement(range, span);
   return (
     <div
       data-testid="span-row"
@@ -125,8 +134,14 @@ function SpanRow({
         />
         <span
           data-testid="span-duration"
-          className={`absolute top-1/2 -translate-y-1/2 px-1.5 font-mono text-[11px] whitespace-nowrap tabular-nums text-fg-muted ${barLeft > 0.7 ? '-translate-x-full' : ''}`}
-          style={barLeft > 0.7 ? { left: bar.left } : { left: `calc(${bar.left} + ${bar.width})` }}
+          className={`absolute top-1/2 -translate-y-1/2 px-1.5 font-mono text-[11px] whitespace-nowrap tabular-nums ${
+            label === 'inside'
+              ? '-translate-x-full font-semibold text-surface-0'
+              : label === 'before'
+                ? '-translate-x-full text-fg-muted'
+                : 'text-fg-muted'
+          }`}
+          style={label === 'before' ? { left: bar.left } : { left: `calc(${bar.left} + ${bar.width})` }}
         >
           {formatDuration(span.duration)}
         </span>

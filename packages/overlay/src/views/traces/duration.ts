@@ -12,6 +12,6 @@ export function formatDuration(ms: number): string {
 /** Axis labels for a timeline of `total` ms, split in `parts`. */
 export function timelineTicks(total: number, parts = 4): { at: number; label: string }[] {
   const ticks: { at: number; label: string }[] = [];
-  for (let i = 0; i <= parts; i++) ticks.push({ at: i / parts, label: formatDuration((total * i) / parts) });
+  for (let i = 0; i <= parts; i++) ticks.push({ at: i / parts, label: i === 0 ? '0ms' : formatDuration((total * i) / parts) });
   return ticks;
 }
