@@ -67,7 +67,7 @@ export function forceLocalSampling(client: SentryClientLike): UpstreamRules {
     decidedRates.set(span, pending);
     pending = undefined;
   });
-  client.on('createDsc', (dsc: DscLike, rootSpan?: object) => {
+  const writeDecision = (dsc: DscLike, rootSpan?: object) => {
     // A context made from a scope (an error outside any span) carries no trace decision.
     if (!rootSpan) return;
     const rate = decidedRates.get(rootSpan) ?? defaultRate;
@@ -77,7 +77,11 @@ export function forceLocalSampling(client: SentryClientLike): UpstreamRules {
     if (dsc.sample_rand === undefined) dsc.sample_rand = String(rand);
     dsc.sample_rate = String(rate);
     dsc.sampled = String(rand < rate);
-  });
+  };
+  client.on('createDsc', writeDecision);
+  // SDK 8-10 register their own createDsc hook after the integrations (in Sentry.init), and it rewrites
+  // `sampled`; registering again once init is over makes ours the last word (writing twice is harmless).
+  queueMicrotask(() => client.on('createDsc', writeDecision));
 
   const errorSampleRate = parseSampleRate(options.sampleRate) ?? 1;
   if (errorSampleRate < 1) options.sampleRate = 1;
