@@ -57,6 +57,8 @@ export interface ExceptionValue {
 
 function strings(value: unknown): readonly string[] | undefined {
   if (!Array.isArray(value)) return undefined;
+  // Usually already all strings: keep the array instead of copying it (thousands of events, many frames each).
+  if (value.every((line) => typeof line === 'string')) return value as string[];
   return value.map((line) => (typeof line === 'string' ? line : String(line)));
 }
 
@@ -89,8 +91,18 @@ export function framesOf(stacktrace: unknown): readonly Frame[] {
   return frames;
 }
 
-/** The exception chain, root cause first and the outermost exception last (Sentry's order). */
+const exceptionsCache = new WeakMap<JsonObject, readonly ExceptionValue[]>();
+
+/** The exception chain, root cause first and the outermost exception last (Sentry's order). Cached per event. */
 export function exceptionsOf(event: JsonObject): readonly ExceptionValue[] {
+  const cached = exceptionsCache.get(event);
+  if (cached) return cached;
+  const exceptions = readExceptions(event);
+  exceptionsCache.set(event, exceptions);
+  return exceptions;
+}
+
+function readExceptions(event: JsonObject): readonly ExceptionValue[] {
   const exception = event.exception;
   // Old SDKs sent `exception` as the list itself.
   const values = Array.isArray(exception) ? exception : asArray(asObject(exception)?.values);

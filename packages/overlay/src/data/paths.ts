@@ -1,6 +1,17 @@
 // File paths in stack frames, shown the way a developer thinks of them: `~/src/routes/x.ts` for the
 // app's own files (relative to the app root), `node_modules/pkg/...` for packages, `node:fs` as is.
 
+const NO_ROOT = '\u0000none';
+const CACHE_LIMIT = 2000;
+const rootCache = new Map<string, string>();
+const shortCache = new Map<string, string>();
+
+/** A bounded memo: when full it starts over (cheap, and the working set is small). */
+function remember(cache: Map<string, string>, key: string, value: string): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
+
 /** A stack frame as far as paths go (Sentry's `StackFrame` fields, all optional). */
 export interface PathFrame {
   readonly filename?: string | undefined;
@@ -150,6 +161,16 @@ function commonPrefix(paths: readonly string[][]): string[] {
  * Returns undefined when the files share no project folder: paths are then shown in full.
  */
 export function appRootFromPaths(inAppPaths: readonly string[], allPaths: readonly string[] = inAppPaths): string | undefined {
+  // Thousands of events share a handful of stacks: remember the answer per set of paths.
+  const key = `${inAppPaths.join('\n')}\u0000${allPaths === inAppPaths ? '' : allPaths.join('\n')}`;
+  const cached = rootCache.get(key);
+  if (cached !== undefined) return cached === NO_ROOT ? undefined : cached;
+  const root = computeAppRoot(inAppPaths, allPaths);
+  remember(rootCache, key, root ?? NO_ROOT);
+  return root;
+}
+
+function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string[]): string | undefined {
   const absolute = inAppPaths.map(normalizePath).filter((p) => isAbsolute(p) && !isLibraryPath(p));
   if (absolute.length === 0) return undefined;
   const windows = WINDOWS_DRIVE.test(absolute[0] ?? '');
@@ -181,6 +202,16 @@ export function appRootFromPaths(inAppPaths: readonly string[], allPaths: readon
 
 /** Shows a path relative to the app root (`~/...`), packages as `node_modules/<pkg>/...`. */
 export function shortenPath(path: string, appRoot?: string): string {
+  const key = `${appRoot ?? ''}\u0000${path}`;
+  let shown = shortCache.get(key);
+  if (shown === undefined) {
+    shown = computeShortPath(path, appRoot);
+    remember(shortCache, key, shown);
+  }
+  return shown;
+}
+
+function computeShortPath(path: string, appRoot: string | undefined): string {
   const normalized = normalizePath(path);
   const packageAt = normalized.lastIndexOf('/node_modules/');
   if (packageAt >= 0) return normalized.slice(packageAt + 1);
@@ -189,7 +220,7 @@ export function shortenPath(path: string, appRoot?: string): string {
       const url = new URL(normalized);
       if (url.protocol === 'http:' || url.protocol === 'https:') {
         // Dev servers serve the project root at `/` (Vite, webpack-dev-server); `/@fs/` holds files outside it.
-        if (url.pathname.startsWith('/@fs/')) return shortenPath(url.pathname.slice('/@fs'.length), appRoot);
+        if (url.pathname.startsWith('/@fs/')) return computeShortPath(url.pathname.slice('/@fs'.length), appRoot);
         return `~${url.pathname}`;
       }
     } catch {

@@ -127,11 +127,16 @@ describe('store', () => {
   it('carries connection state and session trace ids in the same snapshot', () => {
     const frames = manualScheduler();
     const store = createStore({ schedule: frames.schedule });
+    store.add(logEnvelope(1), 'a');
+    frames.frame();
+    const before = store.getSnapshot();
     store.setConnection({ status: 'open' });
     store.addSessionTraceIds(['t1', 't2', '']);
     frames.frame();
     const snapshot = store.getSnapshot();
     expect(snapshot.connection).toEqual({ status: 'open' });
+    // Only the connection changed: the envelope array stays the same object, so no selector recomputes.
+    expect(snapshot.envelopes).toBe(before.envelopes);
     expect([...snapshot.sessionTraceIds]).toEqual(['t1', 't2']);
     // Repeating the same values is not a change.
     store.setConnection({ status: 'open' });

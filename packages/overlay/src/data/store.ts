@@ -110,6 +110,8 @@ export function createStore(options: StoreOptions = {}): Store {
 
   let snapshot: StoreSnapshot = { envelopes: [], connection, sessionTraceIds, version: 0, dropped: 0 };
   let dirty = false;
+  // Selectors recompute when the envelope array changes: keep it while only the connection changed.
+  let envelopesChanged = false;
   let cancelFlush: (() => void) | undefined;
   const listeners = new Set<() => void>();
 
@@ -118,11 +120,14 @@ export function createStore(options: StoreOptions = {}): Store {
     cancelFlush = undefined;
     if (!dirty) return;
     dirty = false;
-    snapshot = { envelopes: items.slice(start), connection, sessionTraceIds, version: snapshot.version + 1, dropped };
+    const envelopes = envelopesChanged ? items.slice(start) : snapshot.envelopes;
+    envelopesChanged = false;
+    snapshot = { envelopes, connection, sessionTraceIds, version: snapshot.version + 1, dropped };
     for (const listener of [...listeners]) listener();
   }
 
-  function changed(): void {
+  function changed(envelopes = false): void {
+    if (envelopes) envelopesChanged = true;
     dirty = true;
     if (cancelFlush === undefined) cancelFlush = schedule(flush);
   }
@@ -168,7 +173,7 @@ export function createStore(options: StoreOptions = {}): Store {
         items = items.slice(start);
         start = 0;
       }
-      changed();
+      changed(true);
       return true;
     },
     clear() {
@@ -178,7 +183,7 @@ export function createStore(options: StoreOptions = {}): Store {
       byEventId.clear();
       eventIdsOf.clear();
       dropped = 0;
-      changed();
+      changed(true);
     },
     setConnection(next) {
       if (next.status === connection.status && next.error === connection.error && next.retryAt === connection.retryAt) return;

@@ -37,10 +37,9 @@ export function formatOffset(ms: number): string {
   return `${sign}${Math.floor(abs / 60_000)}m${pad(Math.round((abs % 60_000) / 1000))}s`;
 }
 
-/** `999`, `1.2k`, `12k`, `1.5M`. */
+/** Exact below 10,000 (`40`, `2500`), then `12k`, `1.5M`. */
 export function formatCount(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 10_000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  if (n < 10_000) return String(n);
   if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
   return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
