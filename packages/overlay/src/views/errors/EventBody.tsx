@@ -244,15 +244,16 @@ function TraceLink({ event }: { event: JsonObject }) {
   const navigate = useNavigate();
   const traceId = asString(asObject(asObject(event.contexts)?.trace)?.trace_id);
   if (traceId === undefined || !findView('traces')) return null;
+  const id = traceId.toLowerCase().replaceAll('-', '');
   return (
     <button
       type="button"
       data-testid="view-trace"
-      onClick={() => navigate(routeOf('traces', traceId))}
+      onClick={() => navigate(routeOf('traces', id))}
       className="flex items-center gap-1 rounded-md border border-line px-2 py-1 text-xs text-accent hover:border-accent/50 hover:bg-accent/10"
     >
       <Icon name="link" className="size-3.5" />
-      View trace {traceId.slice(0, 8)}
+      View trace {id.slice(0, 8)}
     </button>
   );
 }

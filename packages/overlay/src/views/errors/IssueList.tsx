@@ -29,9 +29,9 @@ function NoErrors() {
     <EmptyState title={waiting ? 'Waiting for the Spotlight sidecar…' : 'No errors yet'} testId="errors-empty">
       {waiting ? (
         <p>
-          Connecting to <code className="font-mono text-fg">{controller.options.sidecarUrl}</code>. Start the sidecar with{' '}
-          <code className="font-mono text-fg">npx spotlight</code>, or pass <code className="font-mono text-fg">sidecarUrl</code> to{' '}
-          <code className="font-mono text-fg">Spotlight.init()</code>.
+          Connecting to <code className="font-mono text-fg">{controller.options.sidecarUrl}</code>. Start the Spotlight sidecar (the{' '}
+          <code className="font-mono text-fg">spotlight</code> command; the SDK hooks start it for you), or pass{' '}
+          <code className="font-mono text-fg">sidecarUrl</code> to <code className="font-mono text-fg">Spotlight.init()</code>.
         </p>
       ) : (
         <p>
