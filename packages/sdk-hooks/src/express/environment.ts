@@ -32,7 +32,8 @@ export interface EnvironmentSource {
   cwd: string;
 }
 
-export async function collectEnvironment(source: EnvironmentSource, packageInfo: PackageInfo | undefined): Promise<EnvironmentInfo> {
+/** Synchronous: the error page hands these details to the SDK while it is still processing the event. */
+export function collectEnvironment(source: EnvironmentSource, packageInfo: PackageInfo | undefined): EnvironmentInfo {
   const sortedEnv = Object.fromEntries(Object.entries(source.env).sort(([a], [b]) => a.localeCompare(b)));
   return {
     nodeVersion: process.version,

@@ -5,7 +5,7 @@ import { buildErrorEvent, detailContexts, detailTags, type ErrorDetails, newEven
 import { errorPageHtml } from './error-page-html.ts';
 import { describeThrown, exceptionValues } from './exception.ts';
 import { requestInfo, routeOf } from './request.ts';
-import { captureWithSdk, integrationSidecarUrl, loadSentryCore, spotlightConnectedClient } from './sentry-sdk.ts';
+import { captureWithSdk, integrationSidecarUrl, type SdkClient, spotlightConnectedClient } from './sentry-sdk.ts';
 import { eventEnvelope, type FoundSidecar, findSidecar, isSpotlightEnabled, postEnvelope } from './sidecar-client.ts';
 
 export interface ErrorPageOptions {
@@ -40,15 +40,27 @@ export function statusOf(error: unknown): number {
   return Number.isInteger(value) && value >= 400 && value <= 599 ? value : 500;
 }
 
+interface Report {
+  eventId: string;
+  delivered: boolean;
+  sidecarUrl: string;
+}
+
 /**
  * In development, answers an unhandled error with Spotlight opened on it (HTML requests) or a JSON body
- * (everything else), after sending the error, the request and the environment to the sidecar. In production
- * it calls `next(err)` and does nothing else. Register it after your routes, before other error handlers.
+ * (everything else), after sending the error, the request and the environment to the sidecar: through the
+ * app's Sentry SDK when it reports to Spotlight, else as an envelope of its own. In production it calls
+ * `next(err)` and does nothing else. Register it after your routes, before other error handlers.
  */
 export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequestHandler {
   const env = options.env ?? process.env;
   const enabled = options.enabled ?? isSpotlightEnabled(env);
   const shouldHandle = options.shouldHandleError ?? ((error: unknown) => statusOf(error) >= 500);
+  const cwd = options.cwd ?? process.cwd();
+  const timeoutMs = options.deliveryTimeoutMs ?? 2000;
+  // Read once, ahead of the first error: the details are collected synchronously when an error comes.
+  let packageInfo: PackageInfo | undefined;
+  const packageLookup = enabled ? findPackage(cwd).then((found) => (packageInfo = found)) : Promise.resolve(undefined);
   let sidecar: Promise<FoundSidecar> | undefined;
   // Looked for at the first error, not at startup; looked for again after a failure (it may have been started since).
   const sidecarUrl = async (): Promise<string> => {
@@ -57,82 +69,55 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
     if (found.source === 'unreachable') sidecar = undefined;
     return found.url;
   };
-  const cwd = options.cwd ?? process.cwd();
-  const timeoutMs = options.deliveryTimeoutMs ?? 2000;
-  let packageInfo: Promise<PackageInfo | undefined> | undefined;
 
   return function spotlightErrorPageMiddleware(error, req, res, next) {
     if (!enabled || res.headersSent || !shouldHandle(error)) {
       next(error);
       return;
     }
-    packageInfo ??= findPackage(cwd);
-    respond(error, req, res).catch(() => {
-      // Reporting must never swallow the app's error: Express's own handler answers when ours cannot.
-      if (!res.headersSent) next(error);
-    });
-  };
-
-  async function respond(error: unknown, req: Request, res: Response): Promise<void> {
     const details: ErrorDetails = {
       request: requestInfo(req),
       route: routeOf(req),
-      environment: await collectEnvironment({ env, cwd }, await packageInfo),
+      environment: collectEnvironment({ env, cwd }, packageInfo),
     };
-    const { eventId, delivered, sidecarUrl } = await report(error, details, res);
-    const status = statusOf(error);
-    const { type, message, stack } = summary(error);
-    res.status(status);
-    res.setHeader('Cache-Control', 'no-store');
-    if (req.accepts(['json', 'html']) === 'html') {
-      res
-        .type('html')
-        .send(errorPageHtml({ title: type, message, method: req.method, url: details.request.url, stack, eventId, sidecarUrl, delivered }));
-      return;
-    }
-    res.json({
-      error: {
-        name: type,
-        message,
-        status,
-        eventId,
-        stack: stack
-          .split('\n')
-          .slice(1)
-          .map((line) => line.trim()),
-      },
-    });
-  }
-
-  interface Report {
-    eventId: string;
-    delivered: boolean;
-    sidecarUrl: string;
-  }
-
-  async function report(error: unknown, details: ErrorDetails, res: Response): Promise<Report> {
-    const core = options.useSentrySdk === false ? undefined : await loadSentryCore();
-    const client = spotlightConnectedClient(core);
-    if (core && client) {
-      // The SDK's Spotlight integration knows where it sends once it has sent; the page loads the overlay from there.
-      const sdkSidecar = async () => integrationSidecarUrl(client) ?? (await sidecarUrl());
-      // Sentry's own error handler ran first and captured it: open the page on that event.
-      const capturedBySentry = (res as Response & { sentry?: unknown }).sentry;
-      if (typeof capturedBySentry === 'string') {
-        await client.flush(timeoutMs);
-        return { eventId: capturedBySentry, delivered: true, sidecarUrl: await sdkSidecar() };
-      }
-      const eventId = newEventId();
-      const kept = await captureWithSdk(core, client, error, {
-        eventId,
-        contexts: detailContexts(details.environment),
-        tags: detailTags(details),
-        transaction: details.route,
-        request: { ...details.request },
-        mechanism: MECHANISM,
-        flushTimeoutMs: timeoutMs,
+    const client = options.useSentrySdk === false ? undefined : spotlightConnectedClient();
+    const eventId = newEventId();
+    // Synchronously, while the SDK may still be processing its own capture of this error.
+    const viaSdk = client
+      ? captureWithSdk(
+          client,
+          error,
+          {
+            contexts: detailContexts(details.environment),
+            tags: detailTags(details),
+            transaction: details.route,
+            request: { ...details.request },
+          },
+          { eventId, mechanism: MECHANISM, timeoutMs },
+        )
+      : Promise.resolve(undefined);
+    report(error, details, client, viaSdk)
+      .then((result) => respond(error, req, res, details, result))
+      .catch(() => {
+        // Reporting must never swallow the app's error: Express's own handler answers when ours cannot.
+        if (!res.headersSent) next(error);
       });
-      if (kept) return { eventId, delivered: true, sidecarUrl: await sdkSidecar() };
+  };
+
+  async function report(
+    error: unknown,
+    details: ErrorDetails,
+    client: SdkClient | undefined,
+    viaSdk: Promise<string | undefined>,
+  ): Promise<Report> {
+    const keptId = await viaSdk;
+    if (client && keptId) {
+      // The SDK's Spotlight integration knows where it sends once it has sent; the page loads the overlay from there.
+      return { eventId: keptId, delivered: true, sidecarUrl: integrationSidecarUrl(client) ?? (await sidecarUrl()) };
+    }
+    if (!packageInfo) {
+      await packageLookup;
+      details.environment = collectEnvironment({ env, cwd }, packageInfo);
     }
     const eventId = newEventId();
     const [event, url] = await Promise.all([
@@ -144,7 +129,31 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
   }
 }
 
-function summary(error: unknown): { type: string; message: string; stack: string } {
-  const { type, value, stack } = describeThrown(error);
-  return { type, message: value, stack: stack ?? `${type}: ${value}` };
+function respond(error: unknown, req: Request, res: Response, details: ErrorDetails, report: Report): void {
+  const status = statusOf(error);
+  const { type, value: message, stack: rawStack } = describeThrown(error);
+  const stack = rawStack ?? `${type}: ${message}`;
+  res.status(status);
+  res.setHeader('Cache-Control', 'no-store');
+  if (req.accepts(['json', 'html']) === 'html') {
+    res.type('html').send(
+      errorPageHtml({
+        title: type,
+        message,
+        method: req.method,
+        url: details.request.url,
+        stack,
+        eventId: report.eventId,
+        sidecarUrl: report.sidecarUrl,
+        delivered: report.delivered,
+      }),
+    );
+    return;
+  }
+  const frames = stack
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
+  res.json({ error: { name: type, message, status, eventId: report.eventId, stack: frames } });
 }

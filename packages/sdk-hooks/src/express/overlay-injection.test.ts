@@ -31,6 +31,9 @@ function app(env: NodeJS.ProcessEnv = { NODE_ENV: 'development' }): Express {
   application.get('/fragment', (_req, res) => {
     res.type('html').send('<p>just a fragment</p>');
   });
+  application.get('/already', (_req, res) => {
+    res.type('html').send(`<html><head>${overlayScriptTags({ sidecarUrl: SIDECAR, fullPage: true })}</head></html>`);
+  });
   application.get('/api', (_req, res) => {
     res.json({ html: '<head></head>' });
   });
@@ -78,6 +81,17 @@ describe('spotlightOverlay', () => {
     try {
       expect(await (await fetch(`${server.url}/write-head`)).text()).toBe(`<html><body>${TAGS}plain</body></html>`);
       expect(await (await fetch(`${server.url}/fragment`)).text()).toBe(`<p>just a fragment</p>${TAGS}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('leaves a page that already loads the overlay (the Spotlight error page) as it is', async () => {
+    const server = await serve(app());
+    try {
+      expect(await (await fetch(`${server.url}/already`)).text()).toBe(
+        `<html><head>${overlayScriptTags({ sidecarUrl: SIDECAR, fullPage: true })}</head></html>`,
+      );
     } finally {
       await server.close();
     }

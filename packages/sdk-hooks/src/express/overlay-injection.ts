@@ -16,6 +16,7 @@ export interface OverlayInjectionOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const OVERLAY_MARKER = 'data-spotlight-overlay';
 const HEAD_OPEN = /<head(?:\s[^>]*)?>/i;
 const BODY_OPEN = /<body(?:\s[^>]*)?>/i;
 
@@ -85,6 +86,8 @@ function injectInto(res: Response, tags: string, maxBuffer: number): void {
     held = [];
     heldBytes = 0;
     mode = 'pass';
+    // Spotlight's own error page (or a template that already loads the overlay) keeps its tags only.
+    if (html.includes(OVERLAY_MARKER)) return Buffer.from(html, 'utf8');
     return Buffer.from(at === -1 ? `${html}${tags}` : `${html.slice(0, at)}${tags}${html.slice(at)}`, 'utf8');
   };
 
