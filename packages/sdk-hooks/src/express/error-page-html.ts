@@ -51,7 +51,7 @@ export const FALLBACK_AFTER_MS = 4000;
  * it (the error as plain text, and how to start Spotlight) appears only when the sidecar's script cannot be loaded.
  */
 export function errorPageHtml(content: ErrorPageContent): string {
-  const tags = overlayScriptTags({ sidecarUrl: content.sidecarUrl, fullPage: true, startFrom: `/errors/${content.eventId}` });
+  const tags = overlayScriptTags({ sidecarUrl: content.sidecarUrl, fullPage: true, startFrom: `/errors/events/${content.eventId}` });
   return `<!DOCTYPE html>
 <html lang="en"${content.delivered ? '' : ' data-spotlight-unavailable'}>
 <head>

@@ -38,7 +38,7 @@ describe('spotlightErrorPage with the app Sentry SDK', () => {
     try {
       const response = await fetch(`${server.url}/reports/1899?format=pdf`, { headers: { accept: 'text/html', 'x-api-key': 'k-1' } });
       expect(response.status).toBe(500);
-      const eventId = String(initOptionsOf(await response.text()).startFrom).replace('/errors/', '');
+      const eventId = String(initOptionsOf(await response.text()).startFrom).replace('/errors/events/', '');
       const event = await recorder.nextEvent(eventId);
       expect((event.sdk as { name: string }).name).toBe('sentry.javascript.node');
       expect(event.release).toBe('shop@1.2.3');
@@ -64,7 +64,7 @@ describe('spotlightErrorPage with the app Sentry SDK', () => {
       const eventIds: string[] = [];
       for (let reload = 0; reload < 2; reload++) {
         const response = await fetch(`${server.url}/reports/1900`, { headers: { accept: 'text/html' } });
-        eventIds.push(String(initOptionsOf(await response.text()).startFrom).replace('/errors/', ''));
+        eventIds.push(String(initOptionsOf(await response.text()).startFrom).replace('/errors/events/', ''));
       }
       const [first, second] = await Promise.all(eventIds.map((id) => recorder.nextEvent(id)));
       expect(first?.sdk).toMatchObject({ name: 'sentry.javascript.node' });
@@ -84,7 +84,7 @@ describe('spotlightErrorPage with the app Sentry SDK', () => {
     );
     try {
       const response = await fetch(`${server.url}/reports/1776`, { headers: { accept: 'text/html' } });
-      const eventId = String(initOptionsOf(await response.text()).startFrom).replace('/errors/', '');
+      const eventId = String(initOptionsOf(await response.text()).startFrom).replace('/errors/events/', '');
       const event = await recorder.nextEvent(eventId);
       expect(event.exception).toMatchObject({
         values: [{ type: 'RangeError', value: 'Year 1776 is before the first report', mechanism: { type: 'auto.middleware.express' } }],

@@ -88,9 +88,9 @@ describe('spotlightErrorPage in development', () => {
       expect(response.headers.get('cache-control')).toBe('no-store');
       const html = await response.text();
       const initOptions = initOptionsOf(html);
-      const eventId = String(initOptions.startFrom).replace('/errors/', '');
+      const eventId = String(initOptions.startFrom).replace('/errors/events/', '');
       expect(eventId).toMatch(/^[0-9a-f]{32}$/);
-      expect(initOptions).toEqual({ sidecarUrl: recorder.url, fullPage: true, startFrom: `/errors/${eventId}` });
+      expect(initOptions).toEqual({ sidecarUrl: recorder.url, fullPage: true, startFrom: `/errors/events/${eventId}` });
       expect(html).toContain(`<script type="module" src="${recorder.url}/assets/main.js" data-spotlight-overlay></script>`);
       expect(html).toContain('<title>OrderError: Order 42 could not be charged · Spotlight</title>');
       // Delivered: the fallback stays hidden unless the overlay fails to load.

@@ -27,7 +27,7 @@ if (import.meta.hot) {
     await loaded;
     // The overlay mounts on DOMContentLoaded at the latest; an error can arrive before that.
     for (let tries = 0; !handle() && tries < 50; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-    handle()?.open('/errors/' + eventId);
+    handle()?.open('/errors/events/' + eventId);
   });
   import.meta.hot.send(${JSON.stringify(READY_EVENT)}, {});
 }
