@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
-import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
 
 // Three builds into one dist/, chained by `npm run build` (one `vite build` per mode):
 // - `lib` (default): dist/sentry-spotlight.js, the ESM library for `import * as Spotlight from 'sentry-spotlight'`.
@@ -12,10 +12,27 @@ import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * Escapes every non-ASCII character in the emitted JavaScript (`…` → `\u2026`). A page without a charset,
+ * or a server that sends the script without one, would otherwise decode the bundle as Latin-1 and show
+ * mojibake. Escapes are valid in strings, templates, regular expressions and identifiers alike.
+ */
+function asciiOnly(): Plugin {
+  return {
+    name: 'spotlight:ascii-only',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        file.code = file.code.replace(/[^ -~\t\n\r]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }): UserConfig => {
   const shared: UserConfig = {
     root,
-    plugins: [tailwindcss()],
+    plugins: [tailwindcss(), asciiOnly()],
     resolve: { conditions: ['source', ...defaultClientConditions] },
     // Libraries keep `process.env.NODE_ENV` for their users to replace; the bundle ships React's production build.
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
