@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -25,6 +26,20 @@ function asciiOnly(): Plugin {
         if (file.type !== 'chunk') continue;
         file.code = file.code.replace(/[^ -~\t\n\r]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
       }
+    },
+  };
+}
+
+/** Ships the hand-kept public declarations (checked against the source by src/publicTypes.check.ts). */
+function publicTypes(): Plugin {
+  return {
+    name: 'spotlight:public-types',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'sentry-spotlight.d.ts',
+        source: readFileSync(entry('./types/sentry-spotlight.d.ts'), 'utf8'),
+      });
     },
   };
 }
@@ -63,6 +78,7 @@ export default defineConfig(({ mode }): UserConfig => {
   const iife = mode === 'iife';
   return {
     ...shared,
+    plugins: [...(shared.plugins ?? []), ...(iife ? [] : [publicTypes()])],
     build: {
       outDir: 'dist',
       // The lib build runs first and starts from a clean folder; the others add to it.
