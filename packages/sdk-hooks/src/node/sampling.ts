@@ -60,13 +60,6 @@ export function forceLocalSampling(client: SentryClientLike): UpstreamRules {
     pending = appRate(context);
     return 1;
   };
-  // The SDK starts the span right after asking the sampler (synchronously), so the pending decision
-  // belongs to the next span that starts.
-  client.on('spanStart', (span: object) => {
-    if (pending === undefined) return;
-    decidedRates.set(span, pending);
-    pending = undefined;
-  });
   const writeDecision = (dsc: DscLike, rootSpan?: object) => {
     // A context made from a scope (an error outside any span) carries no trace decision.
     if (!rootSpan) return;
@@ -80,8 +73,20 @@ export function forceLocalSampling(client: SentryClientLike): UpstreamRules {
   };
   client.on('createDsc', writeDecision);
   // SDK 8-10 register their own createDsc hook after the integrations (in Sentry.init), and it rewrites
-  // `sampled`; registering again once init is over makes ours the last word (writing twice is harmless).
-  queueMicrotask(() => client.on('createDsc', writeDecision));
+  // `sampled`. Spans start only after init, so registering again at the first span makes ours the last
+  // word (hooks run in the order they were added; writing twice is harmless).
+  let registeredLast = false;
+  // The SDK starts the span right after asking the sampler (synchronously), so the pending decision
+  // belongs to the next span that starts.
+  client.on('spanStart', (span: object) => {
+    if (!registeredLast) {
+      registeredLast = true;
+      client.on('createDsc', writeDecision);
+    }
+    if (pending === undefined) return;
+    decidedRates.set(span, pending);
+    pending = undefined;
+  });
 
   const errorSampleRate = parseSampleRate(options.sampleRate) ?? 1;
   if (errorSampleRate < 1) options.sampleRate = 1;

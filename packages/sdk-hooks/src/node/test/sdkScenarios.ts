@@ -178,14 +178,22 @@ export function withDsnScenario(Sentry: SentryNode): void {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
-    const integration = spotlightIntegration({ env: deps.env, send: deps.send, probe: deps.probe, spawn: deps.spawn, log: () => {} });
+    // A burst of 200 traces at start-up is more than the default queue (200) holds while the sidecar is found.
+    const integration = spotlightIntegration({
+      env: deps.env,
+      send: deps.send,
+      probe: deps.probe,
+      spawn: deps.spawn,
+      log: () => {},
+      maxQueue: 2000,
+    });
     Sentry.init({ dsn: `http://public@127.0.0.1:${upstream.port}/1`, tracesSampleRate: 0.1, integrations: [integration] });
     expect(integration.handle?.transport).toBe('wrapped');
     expect(spotlightActivation(deps.env).enabled).toBe(true);
 
     for (let i = 0; i < TRACES; i++) {
-      // SDKs drop events beyond 64 being processed at once; an app does not make 200 in one tick.
-      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // SDKs drop events beyond 64 being processed at once; an app does not make 200 in one burst.
+      if (i % 20 === 19) await Sentry.flush(5000);
       Sentry.startNewTrace(() =>
         Sentry.startSpan({ name: `job-${i}` }, () => {
           if (i % 40 === 0) Sentry.captureException(new Error(`failure ${i}`));
@@ -193,6 +201,7 @@ export function withDsnScenario(Sentry: SentryNode): void {
       );
     }
     expect(await Sentry.flush(10_000)).toBe(true);
+    expect(integration.handle?.stats()).toMatchObject({ dropped: 0, rejected: 0, queued: 0 });
 
     const local = spansOf(deps.sent).filter((s) => s.name.startsWith('job-'));
     expect(local).toHaveLength(TRACES);
