@@ -1,5 +1,5 @@
 import { stripAnsi } from './ansi.ts';
-import { appRootOfFrames, isInAppFrame, type PathFrame, shortenPath } from './paths.ts';
+import { appRootOfFrames, declaredAppRoot, framePath, isInAppFrame, type PathFrame, shortenPath } from './paths.ts';
 
 // Readers for error event payloads. Events come from any SDK of any version (or from anything that
 // can POST to the sidecar): every field is checked before use, nothing is assumed present.
@@ -164,8 +164,12 @@ export function allFramesOf(event: JsonObject): readonly Frame[] {
   return [...exceptionsOf(event).flatMap((ex) => ex.frames), ...messageFramesOf(event)];
 }
 
+/** The app root: the one the SDK declared (`contexts.app.app_root`), else guessed from the frames. */
 export function appRootOfEvent(event: JsonObject): string | undefined {
-  return appRootOfFrames(allFramesOf(event));
+  const frames = allFramesOf(event);
+  const inApp = frames.filter(isInAppFrame).flatMap((frame) => framePath(frame) ?? []);
+  const declared = declaredAppRoot(asObject(asObject(event.contexts)?.app)?.app_root, inApp);
+  return declared ?? appRootOfFrames(frames);
 }
 
 function firstLine(text: string): string {

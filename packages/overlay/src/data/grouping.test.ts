@@ -59,6 +59,16 @@ describe('error events', () => {
     expect(record?.service.label).toBe('node · probe@1.0.0');
   });
 
+  it('shows paths relative to the app root the SDK declared', () => {
+    const [record] = errorEventsOf(
+      nodeEvent(7, (event) => {
+        (event.contexts as Json).app = { app_root: '/home/dev' };
+      }),
+    );
+    expect(record?.appRoot).toBe('/home/dev');
+    expect(record?.culprit).toBe('~/app/src/probe.mjs in level3');
+  });
+
   it('ignores envelopes without error events and keeps attachments with their event', () => {
     expect(errorEventsOf(stored(fixtureEnvelope('sentry-node-11.12/span.envelope'), 's'))).toEqual([]);
     expect(errorEventsOf(stored(fixtureEnvelope('sentry-node-10.78/transaction.envelope'), 't'))).toEqual([]);

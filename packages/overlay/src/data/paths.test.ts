@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appRootFromPaths, appRootOfFrames, isInAppFrame, normalizePath, shortenPath } from './paths.ts';
+import { appRootFromPaths, appRootOfFrames, declaredAppRoot, isInAppFrame, moduleBaseDir, normalizePath, shortenPath } from './paths.ts';
 
 describe('appRootFromPaths', () => {
   it.each([
@@ -17,6 +17,7 @@ describe('appRootFromPaths', () => {
     [['/root/service/index.js'], '/root/service'],
     // Containers.
     [['/app/server.js', '/app/routes/x.js'], '/app'],
+    [['/app/routes/api/x.js'], '/app'],
     [['/usr/src/app/src/index.js'], '/usr/src/app'],
     [['/var/www/site/dist/server.mjs'], '/var/www/site'],
     // Build output folders count as source folders.
@@ -100,6 +101,26 @@ describe('frames', () => {
         { abs_path: '/home/me/shop/src/db.ts', in_app: true },
       ]),
     ).toBe('/home/me/shop');
+  });
+
+  it("derives the folder the app started from out of Node's module names", () => {
+    expect(moduleBaseDir({ filename: '/srv/work/shop/server/routes/users.mjs', module: 'routes:users' })).toBe('/srv/work/shop/server');
+    expect(moduleBaseDir({ filename: '/home/dev/app/src/probe.mjs', module: 'probe-sdk' })).toBeUndefined();
+    expect(moduleBaseDir({ filename: 'node:fs', module: 'node:fs' })).toBeUndefined();
+    // Unknown top-level folders: without the module names only the first folder would be left as the root.
+    expect(appRootOfFrames([{ filename: '/work/main/examples/shop/server/app.mjs', module: 'app', in_app: true }])).toBe(
+      '/work/main/examples/shop/server',
+    );
+    expect(appRootOfFrames([{ filename: '/work/main/examples/shop/server/app.mjs', in_app: true }])).toBeUndefined();
+  });
+
+  it('takes a declared app root when the app files are inside it', () => {
+    const inApp = ['/work/main/examples/shop/server/app.mjs'];
+    expect(declaredAppRoot('/work/main/examples/shop/', inApp)).toBe('/work/main/examples/shop');
+    expect(declaredAppRoot('/elsewhere', inApp)).toBeUndefined();
+    expect(declaredAppRoot('relative/path', inApp)).toBeUndefined();
+    expect(declaredAppRoot(42, inApp)).toBeUndefined();
+    expect(declaredAppRoot('/work/main/examples/shop', [])).toBe('/work/main/examples/shop');
   });
 
   it('normalizes file URLs, Windows paths and URL queries', () => {

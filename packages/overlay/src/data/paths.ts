@@ -157,20 +157,25 @@ function commonPrefix(paths: readonly string[][]): string[] {
  * Guesses the app's root directory from the absolute paths of an event's frames:
  * 1. the common directory of the in-app files, cut before its source folder (`<root>/src/...`);
  * 2. else where `node_modules` lives, when the in-app files are under it;
- * 3. else the project folder under a home or system folder (`/home/<user>/<project>`, `/app`).
+ * 3. else the folder the app was started from, when the frames' `module` names tell it (see `moduleBaseDir`);
+ * 4. else the project folder under a home or system folder (`/home/<user>/<project>`, `/app`).
  * Returns undefined when the files share no project folder: paths are then shown in full.
  */
-export function appRootFromPaths(inAppPaths: readonly string[], allPaths: readonly string[] = inAppPaths): string | undefined {
+export function appRootFromPaths(
+  inAppPaths: readonly string[],
+  allPaths: readonly string[] = inAppPaths,
+  startDirs: readonly string[] = [],
+): string | undefined {
   // Thousands of events share a handful of stacks: remember the answer per set of paths.
-  const key = `${inAppPaths.join('\n')}\u0000${allPaths === inAppPaths ? '' : allPaths.join('\n')}`;
+  const key = `${inAppPaths.join('\n')}\u0000${allPaths === inAppPaths ? '' : allPaths.join('\n')}\u0000${startDirs.join('\n')}`;
   const cached = rootCache.get(key);
   if (cached !== undefined) return cached === NO_ROOT ? undefined : cached;
-  const root = computeAppRoot(inAppPaths, allPaths);
+  const root = computeAppRoot(inAppPaths, allPaths, startDirs);
   remember(rootCache, key, root ?? NO_ROOT);
   return root;
 }
 
-function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string[]): string | undefined {
+function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string[], startDirs: readonly string[]): string | undefined {
   const absolute = inAppPaths.map(normalizePath).filter((p) => isAbsolute(p) && !isLibraryPath(p));
   if (absolute.length === 0) return undefined;
   const windows = WINDOWS_DRIVE.test(absolute[0] ?? '');
@@ -195,9 +200,18 @@ function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string
     }
   }
 
-  // 3. The project folder right under the home or system folders.
-  if (common.length > minDepth) return joinSegments(common.slice(0, minDepth + 1), windows);
-  return undefined;
+  // 3. The folder the app was started from.
+  const starts = [...new Set(startDirs.map(normalizePath))];
+  const start = starts.length === 1 && starts[0] !== undefined ? segmentsOf(starts[0]) : undefined;
+  if (start && start.length > minDepth && start.length <= common.length && start.every((s, i) => common[i] === s)) {
+    return joinSegments(start, windows);
+  }
+
+  // 4. The project folder right under the home or system folders. Under an unknown top-level folder
+  // only for shallow trees (`/app/routes/x.js`): for `/work/a/b/c/x.js` a guess would be worse than the path.
+  if (common.length <= minDepth) return undefined;
+  if (minDepth === 0 && Math.max(...dirs.map((d) => d.length)) > 3) return undefined;
+  return joinSegments(common.slice(0, minDepth + 1), windows);
 }
 
 /** Shows a path relative to the app root (`~/...`), packages as `node_modules/<pkg>/...`. */
@@ -236,15 +250,47 @@ function computeShortPath(path: string, appRoot: string | undefined): string {
   return normalized;
 }
 
+/**
+ * Node's SDK names a frame's module by its path relative to the main script's folder (`routes:users`
+ * for `<folder>/routes/users.js`): the file name minus that path is the folder the app started from.
+ * Undefined when the module does not match the path (other SDKs, bundlers, custom module names).
+ */
+export function moduleBaseDir(frame: PathFrame): string | undefined {
+  const path = framePath(frame);
+  const module = frame.module;
+  if (path === undefined || module === undefined || module.length === 0 || module.startsWith('node:')) return undefined;
+  const withoutExtension = normalizePath(path).replace(/\.[^/.]+$/, '');
+  const relative = `/${module.replace(/:/g, '/')}`;
+  if (!withoutExtension.endsWith(relative)) return undefined;
+  const dir = withoutExtension.slice(0, -relative.length);
+  return isAbsolute(dir) ? dir : undefined;
+}
+
 /** The app root of an event, from the frames of all its exceptions and threads. */
 export function appRootOfFrames(frames: readonly PathFrame[]): string | undefined {
   const inApp: string[] = [];
   const all: string[] = [];
+  const starts: string[] = [];
   for (const frame of frames) {
     const path = framePath(frame);
     if (path === undefined) continue;
     all.push(path);
-    if (isInAppFrame(frame)) inApp.push(path);
+    if (!isInAppFrame(frame)) continue;
+    inApp.push(path);
+    const start = moduleBaseDir(frame);
+    if (start !== undefined) starts.push(start);
   }
-  return appRootFromPaths(inApp, all);
+  return appRootFromPaths(inApp, all, starts);
+}
+
+/**
+ * The app root an SDK declared (Spotlight's hooks send `contexts.app.app_root`), when the in-app
+ * files are inside it; else undefined.
+ */
+export function declaredAppRoot(declared: unknown, inAppPaths: readonly string[]): string | undefined {
+  if (typeof declared !== 'string' || declared.length === 0) return undefined;
+  const root = normalizePath(declared).replace(/\/+$/, '');
+  if (!isAbsolute(root) || root.length === 0) return undefined;
+  const absolute = inAppPaths.map(normalizePath).filter(isAbsolute);
+  return absolute.length === 0 || absolute.some((p) => p.startsWith(`${root}/`)) ? root : undefined;
 }
