@@ -67,7 +67,7 @@ function FrameRow({ frame, appRoot, defaultOpen }: { frame: Frame; appRoot: stri
           <span data-testid="frame-path" title={path} className={inApp ? 'font-semibold text-fg' : 'text-fg-muted'}>
             {shown}
           </span>
-          {frame.function !== undefined && (
+          {frame.function !== undefined && frame.function !== '?' && (
             <>
               <span className="text-fg-faint"> in </span>
               <span data-testid="frame-function" className={inApp ? 'text-amber-200' : 'text-fg-muted'}>
