@@ -46,6 +46,9 @@ export interface LaunchOptions {
   readonly now?: () => number;
 }
 
+/** How long to keep looking after the spawned sidecar failed, for a winner that was still starting. */
+const EXIT_GRACE_MS = 1000;
+
 export class LaunchError extends Error {
   override readonly name = 'LaunchError';
 }
@@ -88,14 +91,18 @@ export async function launchSidecar(options: LaunchOptions): Promise<string> {
       debug('another process is starting a sidecar; waiting for it');
     }
     let delay = 20;
-    while (now() < deadline) {
+    let end = deadline;
+    while (now() < end) {
       const running = await findRunning(options);
       if (running) return running;
-      // Exit code 0 means it found a Spotlight already answering (a race lost): keep looking for that one.
-      if (exitCode !== undefined && exitCode !== 0) throw new LaunchError(`the sidecar exited with code ${String(exitCode)}`);
+      // Exit code 0 means it found a Spotlight already answering (a race lost): keep looking for that
+      // one. Any other code: it could not bind, perhaps because a winner was still starting; give
+      // that winner a moment, then fail.
+      if (exitCode !== undefined && exitCode !== 0 && end === deadline) end = Math.min(deadline, now() + EXIT_GRACE_MS);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 200);
     }
+    if (exitCode !== undefined && exitCode !== 0) throw new LaunchError(`the sidecar exited with code ${String(exitCode)}`);
     throw new LaunchError(`no sidecar answered within ${options.startTimeoutMs}ms`);
   } finally {
     if (owned) await rm(lockPath, { force: true });
