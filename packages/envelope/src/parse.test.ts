@@ -21,10 +21,20 @@ describe('parseEnvelope on captured SDK envelopes', () => {
 
   it('finds the captured fixtures', () => {
     expect(fixtures.map((f) => f.name)).toEqual([
+      'sentry-browser-11.12/pageload-event.envelope',
+      'sentry-browser-11.12/pageload-log.envelope',
+      'sentry-browser-11.12/pageload-session-2.envelope',
+      'sentry-browser-11.12/pageload-session.envelope',
+      'sentry-browser-11.12/pageload-span.envelope',
       'sentry-node-10.78/event.envelope',
       'sentry-node-10.78/log.envelope',
       'sentry-node-10.78/session.envelope',
       'sentry-node-10.78/transaction.envelope',
+      'sentry-node-11.12/browser-api-event.envelope',
+      'sentry-node-11.12/browser-api-log.envelope',
+      'sentry-node-11.12/browser-api-sessions.envelope',
+      'sentry-node-11.12/browser-api-span-2.envelope',
+      'sentry-node-11.12/browser-api-span.envelope',
       'sentry-node-11.12/event.envelope',
       'sentry-node-11.12/express-api-event.envelope',
       'sentry-node-11.12/express-api-log.envelope',
