@@ -1,0 +1,160 @@
+/** The bridge's scenarios, run against each supported `@sentry/browser` major (one file per major). */
+import { itemJson, parseEnvelope } from '@spotlight/envelope';
+import { afterEach, expect, it } from 'vitest';
+import type { SentryClientLike } from '../../sentry.ts';
+import { connectBrowserSdk, type Disconnect, spotlightBrowserIntegration } from '../index.ts';
+
+export interface SentryBrowser {
+  BrowserClient: new (options: Record<string, unknown>) => SentryClientLike & { init(): void; getDsn(): unknown; getOptions(): object };
+  defaultStackParser: unknown;
+  getCurrentScope(): { setClient(client: unknown): void };
+  captureException(error: unknown): string;
+  startSpan<T>(context: { name: string }, callback: (span: { spanContext(): { traceId: string } }) => T): T;
+  startNewTrace<T>(callback: () => T): T;
+  flush(timeout?: number): PromiseLike<boolean>;
+  init(options: Record<string, unknown>): unknown;
+  getTraceData?(): Record<string, string | undefined>;
+  isEnabled?(): boolean;
+  getClient(): SentryClientLike | undefined;
+}
+
+interface Posted {
+  readonly url: string;
+  readonly init: RequestInit;
+  readonly types: string[];
+}
+
+function recordingFetch() {
+  const posted: Posted[] = [];
+  const fetch = (async (url: string, init: RequestInit) => {
+    const envelope = parseEnvelope(init.body as Uint8Array);
+    posted.push({ url, init, types: envelope.items.map((i) => i.header.type) });
+    return new Response('{"id":"1"}', { status: 200 });
+  }) as unknown as typeof globalThis.fetch;
+  return { posted, fetch };
+}
+
+export function bridgeScenarios(Sentry: SentryBrowser): void {
+  const upstream: unknown[][] = [];
+  const DSN = 'https://public@o1.ingest.sentry.io/1';
+  const client = new Sentry.BrowserClient({
+    dsn: DSN,
+    transport: () => ({
+      send: async (envelope: unknown[]) => {
+        upstream.push(envelope);
+        return {};
+      },
+      flush: async () => true,
+    }),
+    integrations: [],
+    stackParser: Sentry.defaultStackParser,
+    tracesSampleRate: 0.25,
+  });
+  const disconnects: Disconnect[] = [];
+  afterEach(() => {
+    for (const d of disconnects.splice(0)) d();
+    upstream.length = 0;
+  });
+
+  it('sends the page SDK envelopes to the sidecar as text/plain, leaving DSN, sampling and upstream as they were', async () => {
+    Sentry.getCurrentScope().setClient(client);
+    client.init();
+    const { posted, fetch } = recordingFetch();
+    const disconnect = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969/stream', fetch });
+    disconnects.push(disconnect);
+    Sentry.captureException(new Error('page error'));
+    await Sentry.flush(2000);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.url).toBe('http://localhost:8969/stream');
+    expect(posted[0]?.init.method).toBe('POST');
+    expect(posted[0]?.init.headers).toEqual({ 'Content-Type': 'text/plain;charset=UTF-8' });
+    expect(posted[0]?.types).toEqual(['event']);
+    const event = itemJson(
+      parseEnvelope(posted[0]?.init.body as Uint8Array).items[0] ?? { header: { type: '' }, payload: new Uint8Array() },
+    );
+    expect((event as { exception: { values: { value: string }[] } }).exception.values[0]?.value).toBe('page error');
+    // Sentry itself still gets exactly its envelope, through its own transport, to its own DSN.
+    expect(upstream).toHaveLength(1);
+    expect(String((client.getDsn() as { publicKey?: string }).publicKey)).toBe('public');
+    expect((client.getOptions() as { tracesSampleRate?: number }).tracesSampleRate).toBe(0.25);
+    expect(disconnect.stats()).toEqual({ connected: true, sent: 1, failed: 0, dropped: 0 });
+  });
+
+  it('records the trace ids this page load starts, as soon as a span starts, once each', async () => {
+    const { fetch } = recordingFetch();
+    const seen: string[][] = [];
+    disconnects.push(connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch, onTraceIds: (ids) => seen.push([...ids]) }));
+    let first = '';
+    Sentry.startNewTrace(() =>
+      Sentry.startSpan({ name: 'pageload' }, (span) => {
+        first = span.spanContext().traceId;
+        expect(seen.at(-1)).toEqual([first]);
+        Sentry.startSpan({ name: 'child' }, () => {});
+      }),
+    );
+    let second = '';
+    Sentry.startNewTrace(() =>
+      Sentry.startSpan({ name: 'navigation' }, (span) => {
+        second = span.spanContext().traceId;
+      }),
+    );
+    await Sentry.flush(2000);
+    expect(seen).toEqual([[first], [first, second]]);
+  });
+
+  it('stops at disconnect, and counts a sidecar that is down', async () => {
+    const failing = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof globalThis.fetch;
+    const disconnect = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch: failing });
+    Sentry.captureException(new Error('one'));
+    await Sentry.flush(2000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(disconnect.stats()).toEqual({ connected: true, sent: 0, failed: 1, dropped: 0 });
+    disconnect();
+    Sentry.captureException(new Error('two'));
+    await Sentry.flush(2000);
+    expect(disconnect.stats().failed).toBe(1);
+    expect(upstream).toHaveLength(2);
+  });
+
+  it("uses the page's fetch without Sentry's instrumentation wrapper", async () => {
+    const { posted, fetch: original } = recordingFetch();
+    const wrapper = Object.assign(async () => new Response('wrapped'), { __sentry_original__: original });
+    const saved = globalThis.fetch;
+    globalThis.fetch = wrapper as unknown as typeof globalThis.fetch;
+    try {
+      disconnects.push(connectBrowserSdk({ sidecarUrl: 'http://localhost:8969' }));
+      Sentry.captureException(new Error('unwrapped'));
+      await Sentry.flush(2000);
+      expect(posted.map((p) => p.types)).toEqual([['event']]);
+    } finally {
+      globalThis.fetch = saved;
+    }
+  });
+
+  it('without a DSN, the integration sets the SDK up and makes it propagate traces', async () => {
+    const { posted, fetch } = recordingFetch();
+    Sentry.init({
+      integrations: [spotlightBrowserIntegration({ sidecarUrl: 'http://localhost:8969', fetch })],
+      tracesSampleRate: 1,
+      defaultIntegrations: false,
+    });
+    let traceId = '';
+    let traceData: Record<string, string | undefined> = {};
+    Sentry.startSpan({ name: 'local page' }, (span) => {
+      traceId = span.spanContext().traceId;
+      traceData = Sentry.getTraceData?.() ?? {};
+    });
+    Sentry.captureException(new Error('no dsn'));
+    await Sentry.flush(2000);
+    // SDK 11 streams spans; older ones send transactions.
+    const types = posted.flatMap((p) => p.types);
+    expect(types).toContain('event');
+    expect(types.filter((t) => t === 'span' || t === 'transaction')).toHaveLength(1);
+    // Propagation (sentry-trace/baggage on the page's requests) needs an enabled SDK.
+    expect(Sentry.getClient()?.getTransport()).toBeDefined();
+    if (Sentry.isEnabled) expect(Sentry.isEnabled()).toBe(true);
+    if (Sentry.getTraceData) expect(traceData['sentry-trace']).toMatch(new RegExp(`^${traceId}-`));
+  });
+}
