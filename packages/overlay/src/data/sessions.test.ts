@@ -146,6 +146,44 @@ describe('the current page session', () => {
   });
 });
 
+describe('a real browser page load with its backend', () => {
+  const BROWSER = [
+    'sentry-browser-11.12/pageload-session.envelope',
+    'sentry-browser-11.12/pageload-session-2.envelope',
+    'sentry-browser-11.12/pageload-event.envelope',
+    'sentry-node-11.12/browser-api-event.envelope',
+    'sentry-node-11.12/browser-api-span.envelope',
+    'sentry-browser-11.12/pageload-span.envelope',
+    'sentry-browser-11.12/pageload-log.envelope',
+    'sentry-node-11.12/browser-api-log.envelope',
+    'sentry-node-11.12/browser-api-span-2.envelope',
+    'sentry-node-11.12/browser-api-sessions.envelope',
+  ];
+  const PAGE_TRACE = '228a29fec3fc4583b86ff81409faba17';
+  const FLUSH_TRACE = '3357adccdbf149c39b6de6c5bc4ba7f3';
+  const envelopes = [...stored(PROBE_11), ...stored(BROWSER)];
+
+  it('shows what the page load caused in the browser and the api; other requests to the api are another session', () => {
+    const index = createSessionSelector()({
+      envelopes,
+      page: { loadedAt: Date.parse('2026-11-24T11:06:22.584Z'), traceIds: new Set([PAGE_TRACE]) },
+    });
+    expect(summary(index)).toEqual([
+      ['current', 'page', 'Pageload', [PAGE_TRACE], 2, 2],
+      [`session:trace:${FLUSH_TRACE}`, 'page-load', 'GET /flush', [FLUSH_TRACE], 0, 0],
+      [`session:trace:${PROBE_11_TRACE}`, 'process-start', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 1],
+    ]);
+  });
+
+  it("without the page's trace ids, starts a session at the browser's page load", () => {
+    const index = createSessionSelector()({ envelopes });
+    expect(summary(index)).toEqual([
+      ['current', 'page-load', 'Pageload', [FLUSH_TRACE, PAGE_TRACE], 2, 2],
+      [`session:trace:${PROBE_11_TRACE}`, 'process-start', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 1],
+    ]);
+  });
+});
+
 describe('visibility', () => {
   const envelopes = stored([...PROBE_11, ...EXPRESS]);
   const traces = selectTraces(envelopes);

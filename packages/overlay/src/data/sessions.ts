@@ -1,5 +1,6 @@
 import { asObject, asString, timestampMs } from './errorEvent.ts';
 import { logsOfEnvelope } from './logs.ts';
+import { sdkLanguage } from './sdks.ts';
 import { spansOfEnvelope } from './spans.ts';
 import type { StoredEnvelope } from './store.ts';
 import { selectTraces, type TraceIndex } from './traces.ts';
@@ -14,9 +15,10 @@ import { cachedPer, hexId, isRecord } from './tracesPayload.ts';
  *   the sdk-hooks browser bridge), everything any service sent in those traces, and envelopes
  *   without a trace id sent after the page loaded.
  * - Everything else is split into earlier sessions along boundaries read from the data, in time
- *   order: a browser `pageload` root span starts a session (an earlier page load), so does a
- *   process start (an SDK session item with `init: true`, e.g. a restarted server), and so does an
- *   idle gap of `idleGapMs` (default 30 s) without activity. Server-only projects thus get one
+ *   order: a page load (a browser `pageload` root span, or a browser SDK's session item with
+ *   `init: true`) starts a session, so does a process start (a server SDK's session item with
+ *   `init: true`, e.g. a restarted server), and so does an idle gap of `idleGapMs` (default 30 s)
+ *   without activity. Server-only projects thus get one
  *   session per process run or per burst of requests.
  * - Without a page (no browser SDK bridge, e.g. the sidecar's full-page debugger), the newest of
  *   those sessions is the current one.
@@ -78,7 +80,8 @@ interface EnvelopeFacts {
   readonly activity: boolean;
   readonly start: number;
   readonly end: number;
-  readonly processStarts: readonly number[];
+  /** Release-health sessions that started (`init: true`): a process start, or in a browser a page load. */
+  readonly starts: readonly Boundary[];
   readonly errorCount: number;
   readonly logCount: number;
   readonly title?: string;
@@ -111,13 +114,14 @@ const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
     time(log.timestamp);
     title ??= log.message;
   }
-  const processStarts: number[] = [];
+  const starts: Boundary[] = [];
+  const kind = sdkLanguage(asString(asObject(header.sdk)?.name) ?? '') === 'browser' ? 'page-load' : 'process-start';
   let activity = false;
   for (const [itemHeader, payload] of items) {
     if (!HEALTH_ITEMS.has(itemHeader.type)) activity = true;
     if (itemHeader.type === 'session' && isRecord(payload) && payload.init === true) {
       const started = timestampMs(payload.started);
-      if (started !== undefined) processStarts.push(started);
+      if (started !== undefined) starts.push({ at: started, kind });
     }
   }
   if (activity) {
@@ -134,7 +138,7 @@ const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
     activity,
     start,
     end,
-    processStarts,
+    starts,
     errorCount: errors.length,
     logCount: logs.length,
   };
@@ -165,7 +169,7 @@ function unitsOf(envelopes: readonly StoredEnvelope[], traces: TraceIndex): { un
   const boundaries: Boundary[] = [];
   for (const stored of envelopes) {
     const facts = factsOf(stored);
-    for (const at of facts.processStarts) boundaries.push({ at, kind: 'process-start' });
+    boundaries.push(...facts.starts);
     if (!facts.activity) continue;
     if (facts.traceIds.length === 0) {
       const unit: Unit = {
@@ -234,7 +238,9 @@ function splitByBoundaries(
   for (const unit of ordered) {
     let crossed: Boundary | undefined;
     while (next < boundaries.length && (boundaries[next] as Boundary).at <= unit.start) {
-      crossed = boundaries[next];
+      // A boundary during activity already seen belongs to it (a page's session item starts while its
+      // pageload span runs): only one after everything so far ended starts a new session.
+      if ((boundaries[next] as Boundary).at > lastEnd) crossed = boundaries[next];
       next += 1;
     }
     const current = groups[groups.length - 1];

@@ -158,6 +158,59 @@ describe('traces across services', () => {
   });
 });
 
+const BROWSER = [
+  'sentry-browser-11.12/pageload-session.envelope',
+  'sentry-browser-11.12/pageload-session-2.envelope',
+  'sentry-browser-11.12/pageload-event.envelope',
+  'sentry-node-11.12/browser-api-event.envelope',
+  'sentry-node-11.12/browser-api-span.envelope',
+  'sentry-browser-11.12/pageload-span.envelope',
+  'sentry-browser-11.12/pageload-log.envelope',
+  'sentry-node-11.12/browser-api-log.envelope',
+  'sentry-node-11.12/browser-api-span-2.envelope',
+  'sentry-node-11.12/browser-api-sessions.envelope',
+];
+
+describe('a browser page load that calls an Express api (@sentry/browser 11 + @sentry/node 11)', () => {
+  const index = createTraceSelector()(BROWSER.map((name, i) => storedFixture(name, `b${i}`, 1000 + i)));
+  const trace = index.byId.get('228a29fec3fc4583b86ff81409faba17') as Trace;
+
+  it('is one trace holding the browser and the server spans, each labelled with its service', () => {
+    expect(index.traces.map((t) => [t.name, t.spans.length])).toEqual([
+      ['GET /flush', 1],
+      ['Pageload', 23],
+    ]);
+    expect(trace.services.map((s) => s.label)).toEqual(['browser · shop-web@3.1.0', 'node · api@1.0.0']);
+    expect(trace.rootSpan?.op).toBe('pageload');
+    const rows = outline(trace);
+    expect(rows[0]).toBe('Pageload [pageload] (browser · shop-web@3.1.0)');
+    const items = rows.findIndex((r) => r.includes('http://') || r.startsWith('  GET 127.0.0.1'));
+    expect(rows.slice(items, items + 5)).toEqual([
+      '  GET 127.0.0.1 [http.client] (browser · shop-web@3.1.0)',
+      '    GET /api/items [http.server] (node · api@1.0.0)',
+      '      cors [middleware] (node · api@1.0.0)',
+      '      /api/items [handler] (node · api@1.0.0)',
+      '        SELECT * FROM items [db.query] (node · api@1.0.0)',
+    ]);
+    expect(rows.filter((r) => r.includes('(node · api@1.0.0)'))).toHaveLength(7);
+    expect(rows).toContain('  GET 127.0.0.1 [http.client] (browser · shop-web@3.1.0) error');
+    expect(rows).toContain('    GET /api/fail [http.server] (node · api@1.0.0) error');
+    expect(trace.orphanCount).toBe(0);
+  });
+
+  it("links the browser's and the backend's errors and logs", () => {
+    expect(trace.errors.map((e) => [e.title, e.service.label])).toEqual([
+      ["SyntaxError: Expected property name or '}' in JSON at position 1 (line 1 column 2)", 'browser · shop-web@3.1.0'],
+      ['Error: item 42 not found', 'node · api@1.0.0'],
+    ]);
+    expect(trace.logs.map((l) => [l.message, l.service.label])).toEqual([
+      ['dashboard opened by ada', 'browser · shop-web@3.1.0'],
+      ['loaded 3 items for dashboard', 'node · api@1.0.0'],
+    ]);
+    expect(trace.status).toBe('error');
+  });
+});
+
 describe('traces from broken or partial data', () => {
   it('keeps spans whose parent never arrived (no root: still one trace, named after its segment)', () => {
     const withoutSegment = storedFixture(SPAN_V2, 'o1', 1000, (envelope) => {
