@@ -8,8 +8,10 @@ export { createEnvelope, createItem, serializeEnvelope } from './serialize.ts';
 export {
   decodeWireEnvelope,
   encodeWireEnvelope,
+  encodeWireEnvelopeBytes,
   SSE_ENVELOPE_EVENT,
   toWireEnvelope,
+  type WireBytesOptions,
   type WireEnvelope,
   WireFormatError,
   type WireItem,

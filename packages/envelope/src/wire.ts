@@ -1,5 +1,5 @@
-import { fromBase64, toBase64, utf8Decode } from './bytes.ts';
-import { type Envelope, type EnvelopeHeaders, type ItemHeaders, RAW_ITEM_TYPES } from './model.ts';
+import { concatBytes, fromBase64, toBase64, utf8Decode, utf8Encode } from './bytes.ts';
+import { type Envelope, type EnvelopeHeaders, type ItemHeaders, JSON_ITEM_TYPES, RAW_ITEM_TYPES } from './model.ts';
 import { parseEnvelope } from './parse.ts';
 
 /**
@@ -69,6 +69,59 @@ export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}): str
     items.push(`[${itemHeader},${json ?? rawPayloadJson(item.header, item.payload)}]`);
   }
   return `[${header},[${items.join(',')}]]`;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const OPEN_ITEM = utf8Encode('[');
+const NEXT_ITEM = utf8Encode(',[');
+const COMMA = utf8Encode(',');
+const CLOSE_ITEM = utf8Encode(']');
+const CLOSE_ENVELOPE = utf8Encode(']]');
+
+function hasLineBreakByte(bytes: Uint8Array): boolean {
+  return bytes.indexOf(LF) >= 0 || bytes.indexOf(CR) >= 0;
+}
+
+export interface WireBytesOptions {
+  /** Bytes to put before the JSON (an SSE frame's `id:`, `event:` and `data: ` lines). */
+  readonly prefix?: Uint8Array;
+  /** Bytes to put after it (the frame's blank line). */
+  readonly suffix?: Uint8Array;
+  /**
+   * The payloads of JSON item types are known to be valid JSON (parseEnvelope checks them unless told
+   * not to), so they are spliced without being parsed again.
+   */
+  readonly trustJsonPayloads?: boolean;
+}
+
+/**
+ * The same text as `encodeWireEnvelope`, as UTF-8 bytes (between `prefix` and `suffix`), built by
+ * copying the envelope's own bytes (item headers, JSON payloads) rather than decoding and
+ * re-encoding them: the sidecar's per-envelope cost. Only the envelope header is re-serialized.
+ */
+export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {}, options: WireBytesOptions = {}): Uint8Array {
+  const parts: Uint8Array[] = [];
+  if (options.prefix) parts.push(options.prefix);
+  parts.push(utf8Encode(`[${JSON.stringify({ ...envelope.header, ...meta })},[`));
+  envelope.items.forEach((item, index) => {
+    parts.push(index === 0 ? OPEN_ITEM : NEXT_ITEM);
+    const { rawHeader, header, payload } = item;
+    parts.push(rawHeader && !hasLineBreakByte(rawHeader) ? rawHeader : utf8Encode(JSON.stringify(header)));
+    parts.push(COMMA);
+    if (RAW_ITEM_TYPES.has(header.type) || payload.length === 0) {
+      parts.push(utf8Encode(rawPayloadJson(header, payload)));
+    } else if (options.trustJsonPayloads && JSON_ITEM_TYPES.has(header.type) && !hasLineBreakByte(payload)) {
+      parts.push(payload);
+    } else {
+      const json = payloadAsJsonText(payload);
+      parts.push(json === undefined ? utf8Encode(rawPayloadJson(header, payload)) : hasLineBreakByte(payload) ? utf8Encode(json) : payload);
+    }
+    parts.push(CLOSE_ITEM);
+  });
+  parts.push(CLOSE_ENVELOPE);
+  if (options.suffix) parts.push(options.suffix);
+  return concatBytes(parts);
 }
 
 /**

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { utf8Decode, utf8Encode } from './bytes.ts';
+import { parseEnvelope } from './parse.ts';
+import { envelopeFixtures } from './test/fixtures.ts';
+import { encodeWireEnvelope, encodeWireEnvelopeBytes } from './wire.ts';
+
+const meta = { __spotlight_envelope_id: '01a20cbc-ce25-712a-bd13-d0cf28acc58e', __spotlight_inferred_source: 'server' };
+
+function both(bytes: Uint8Array) {
+  const envelope = parseEnvelope(bytes, { validateJsonPayloads: false });
+  return {
+    text: encodeWireEnvelope(envelope, meta),
+    trusted: utf8Decode(encodeWireEnvelopeBytes(envelope, meta, { trustJsonPayloads: true })),
+    untrusted: utf8Decode(encodeWireEnvelopeBytes(envelope, meta)),
+  };
+}
+
+describe('encodeWireEnvelopeBytes', () => {
+  for (const { name, bytes } of envelopeFixtures()) {
+    it(`gives encodeWireEnvelope's text for ${name}`, () => {
+      const { text, trusted, untrusted } = both(bytes);
+      expect(trusted).toBe(text);
+      expect(untrusted).toBe(text);
+    });
+  }
+
+  it('matches on attachments, empty payloads, pretty JSON, CRLF headers and unknown types', () => {
+    const binary = new Uint8Array([0, 1, 2, 0x0a, 0xfe, 0xff]);
+    const pretty = '{\n  "message": "multi\\nline"\n}';
+    const bytes = new Uint8Array([
+      ...utf8Encode('{"event_id":"e"}\r\n{"type":"attachment","length":6,"filename":"a.bin"}\r\n'),
+      ...binary,
+      ...utf8Encode('\n{"type":"attachment","length":5,"content_type":"text/plain"}\nhé\nx'),
+      ...utf8Encode(`\n{"type":"event","length":${utf8Encode(pretty).length}}\n${pretty}`),
+      ...utf8Encode('\n{"type":"client_report","length":0}\n'),
+      ...utf8Encode('\n{"type":"future_thing"}\nnot json'),
+      ...utf8Encode('\n{"type":"future_json"}\n{"a":[1,2]}'),
+    ]);
+    const { text, trusted, untrusted } = both(bytes);
+    expect(trusted).toBe(text);
+    expect(untrusted).toBe(text);
+    expect(JSON.parse(text)[1].map((entry: unknown[]) => entry[1])).toEqual([
+      { data: 'AAECCv7/' },
+      { data: 'hé\nx' },
+      { message: 'multi\nline' },
+      { data: '' },
+      { data: 'bm90IGpzb24=' },
+      { a: [1, 2] },
+    ]);
+  });
+
+  it('puts the prefix and suffix around the JSON, on one line', () => {
+    const envelope = parseEnvelope(utf8Encode('{}\n{"type":"session"}\n{"sid":"s"}'));
+    const frame = utf8Decode(encodeWireEnvelopeBytes(envelope, {}, { prefix: utf8Encode('data: '), suffix: utf8Encode('\n\n') }));
+    expect(frame).toBe('data: [{},[[{"type":"session"},{"sid":"s"}]]]\n\n');
+  });
+
+  it('without trust, still turns an invalid JSON payload into raw data as encodeWireEnvelope does', () => {
+    const { text, untrusted } = both(utf8Encode('{}\n{"type":"event"}\n{oops'));
+    expect(untrusted).toBe(text);
+    expect(JSON.parse(text)[1][0][1]).toEqual({ data: 'e29vcHM=' });
+  });
+});
