@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { SidecarConfig } from './config.ts';
 import type { EnvelopeStore } from './envelopeStore.ts';
+import { type RequestListener, withHotPath } from './hotPath.ts';
 import { createIngest, type EnvelopeListener } from './ingest.ts';
 import type { Logger } from './logger.ts';
 import { cors } from './middleware/cors.ts';
@@ -10,6 +11,7 @@ import { hostCheck } from './middleware/hostCheck.ts';
 import { notFound } from './middleware/notFound.ts';
 import { poweredBy } from './middleware/poweredBy.ts';
 import { ENVELOPE_CONTENT_TYPES, readEnvelopeBody, STORE_CONTENT_TYPES } from './middleware/readEnvelopeBody.ts';
+import type { ErrorMiddleware, Middleware } from './middleware/types.ts';
 import { OriginPolicy } from './origins.ts';
 import { clear } from './routes/clear.ts';
 import { envelopeById } from './routes/envelopeById.ts';
@@ -39,29 +41,48 @@ export interface AppDeps {
  * middleware and routes below run in this order for every request.
  */
 export function createApp(deps: AppDeps): Express {
+  return buildPipeline(deps).app;
+}
+
+/**
+ * The request listener `startSidecar` serves: the Express app, with the envelope ingest routes
+ * dispatched straight through their middleware list (same functions, same order; see hotPath.ts).
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const { app, hotIngestChain, onError } = buildPipeline(deps);
+  return withHotPath(app, hotIngestChain, onError);
+}
+
+function buildPipeline(deps: AppDeps): { app: Express; hotIngestChain: readonly Middleware[]; onError: ErrorMiddleware } {
   const { config, store, viewers, log, info } = deps;
   const ingest = createIngest({ store, viewers, maxItems: config.maxItems, log, listeners: deps.onEnvelope, onActivity: deps.onActivity });
   const limits = { maxBodyBytes: config.maxBodyBytes, maxDecompressedBytes: config.maxDecompressedBytes };
-  const envelopeBody = readEnvelopeBody(limits, ENVELOPE_CONTENT_TYPES);
+
+  // The middleware every request passes, in order:
+  const guards: readonly Middleware[] = [
+    // 1. Every answer says it comes from Spotlight (tools probe X-Powered-By to find a sidecar).
+    poweredBy(),
+    // 2. DNS-rebinding guard: 403 unless Host is loopback or an --allowed-host.
+    hostCheck(config.allowedHosts),
+    // 3. Cross-site guard: 403 for pages of other origins than local ones and --allowed-origin.
+    crossSiteGuard(new OriginPolicy(config.allowedOrigins)),
+    // 4. CORS headers for the origins let through, and preflight answers.
+    cors(),
+  ];
+  // 5. Envelope ingest: the body is read and decoded by readEnvelopeBody (content type, encoding, size limits).
+  const ingestEnvelopeRoute: readonly Middleware[] = [readEnvelopeBody(limits, ENVELOPE_CONTENT_TYPES), ingestEnvelope(ingest)];
+  // 8. Every error becomes a one-line text answer (never a 500 for bad input).
+  const onError = errorHandler(log, Math.max(config.maxBodyBytes, 1024 * 1024));
 
   const app = express();
-  app.disable('x-powered-by'); // replaced by poweredBy() below
+  app.disable('x-powered-by'); // replaced by poweredBy()
   app.disable('etag'); // answers are live data or tiny; hashing them would only cost time
   app.set('query parser', 'simple');
 
-  // 1. Every answer says it comes from Spotlight (tools probe X-Powered-By to find a sidecar).
-  app.use(poweredBy());
-  // 2. DNS-rebinding guard: 403 unless Host is loopback or an --allowed-host.
-  app.use(hostCheck(config.allowedHosts));
-  // 3. Cross-site guard: 403 for pages of other origins than local ones and --allowed-origin.
-  const origins = new OriginPolicy(config.allowedOrigins);
-  app.use(crossSiteGuard(origins));
-  // 4. CORS headers for the origins let through, and preflight answers.
-  app.use(cors());
+  for (const guard of guards) app.use(guard);
 
-  // 5. Ingest: body read and decoded by readEnvelopeBody (content type, encoding, size limits).
-  app.post('/stream', envelopeBody, ingestEnvelope(ingest));
-  app.post('/api/:projectId/envelope', envelopeBody, ingestEnvelope(ingest)); // trailing slash optional (non-strict routing)
+  app.post('/stream', ...ingestEnvelopeRoute);
+  app.post('/api/:projectId/envelope', ...ingestEnvelopeRoute); // trailing slash optional (non-strict routing)
   app.post('/api/:projectId/store', readEnvelopeBody(limits, STORE_CONTENT_TYPES), storeEvent(ingest));
 
   // 6. Viewers and control.
@@ -83,8 +104,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
 
-  // 8. Anything else is a 404; every error becomes a one-line text answer (never a 500 for bad input).
   app.use(notFound());
-  app.use(errorHandler(log, Math.max(config.maxBodyBytes, 1024 * 1024)));
-  return app;
+  app.use(onError);
+  return { app, hotIngestChain: [...guards, ...ingestEnvelopeRoute], onError };
 }

@@ -1,4 +1,4 @@
-import { type Envelope, encodeWireEnvelope } from '@spotlight/envelope';
+import type { Envelope } from '@spotlight/envelope';
 import type { IdGenerator } from './ids.ts';
 import { RingBuffer, type RingBufferLimits } from './ringBuffer.ts';
 import { envelopeFrame } from './sseFrames.ts';
@@ -20,6 +20,8 @@ export interface StoredEnvelope {
 
 /** What envelope listeners (forwarders, tests) get for each envelope, once it is stored. */
 export interface IngestedEnvelope extends StoredEnvelope {
+  /** Position in the store: sequence numbers grow by one per envelope, across clears. */
+  readonly seq: number;
   /** The parsed envelope; its payloads are views into `bytes`. */
   readonly envelope: Envelope;
   readonly source: EnvelopeSource;
@@ -48,13 +50,13 @@ export class EnvelopeStore {
     });
   }
 
-  /** Stores a parsed envelope and returns it with its id and frame. */
+  /** Stores an envelope parsed with its JSON payloads validated, and returns it with its id and frame. */
   add(bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope {
     const id = this.nextId();
-    const data = encodeWireEnvelope(envelope, { __spotlight_envelope_id: id, __spotlight_inferred_source: source });
-    const stored: StoredEnvelope = { id, receivedAt: this.now(), bytes, frame: envelopeFrame(id, data) };
-    this.ring.push(stored);
-    return { ...stored, envelope, source };
+    const frame = envelopeFrame(id, envelope, { __spotlight_envelope_id: id, __spotlight_inferred_source: source }, true);
+    const stored: StoredEnvelope = { id, receivedAt: this.now(), bytes, frame };
+    const seq = this.ring.push(stored);
+    return { ...stored, seq, envelope, source };
   }
 
   get(id: string): StoredEnvelope | undefined {

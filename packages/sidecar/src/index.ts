@@ -1,4 +1,4 @@
-export { type AppDeps, createApp } from './app.ts';
+export { type AppDeps, createApp, createRequestListener } from './app.ts';
 export {
   ConfigError,
   DEFAULT_CONFIG,
@@ -11,6 +11,7 @@ export {
 } from './config.ts';
 export type { EnvelopeSource, IngestedEnvelope, StoredEnvelope } from './envelopeStore.ts';
 export { EnvelopeStore } from './envelopeStore.ts';
+export type { RequestListener } from './hotPath.ts';
 export { createIdGenerator, type IdGenerator, idTimestamp } from './ids.ts';
 export type { EnvelopeListener } from './ingest.ts';
 export { createLogger, type Logger, silentLogger } from './logger.ts';

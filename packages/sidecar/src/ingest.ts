@@ -27,7 +27,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   return (bytes, source) => {
     const envelope = parseEnvelope(bytes, { maxItems });
     const ingested = store.add(bytes, envelope, source);
-    viewers.broadcast(ingested);
+    viewers.broadcast(ingested, ingested.seq);
     onActivity?.();
     if (log.debugEnabled) {
       log.debug(

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import { type AppDeps, createApp } from './app.ts';
+import { type AppDeps, createRequestListener } from './app.ts';
 import { DEFAULT_CONFIG, type SidecarConfig } from './config.ts';
 import { EnvelopeStore } from './envelopeStore.ts';
 import { createForwarding } from './forwarding.ts';
+import type { RequestListener } from './hotPath.ts';
 import { createIdGenerator } from './ids.ts';
 import type { EnvelopeListener } from './ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -34,7 +34,6 @@ export interface Sidecar {
   /** Addresses actually listening, e.g. `['127.0.0.1', '::1']`. */
   readonly addresses: readonly string[];
   readonly config: SidecarConfig;
-  readonly app: Express;
   readonly store: EnvelopeStore;
   readonly viewers: ViewerHub;
   /** Stops listening and ends every connection, SSE streams included. */
@@ -115,12 +114,12 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const forwarding = await createForwarding(options.forward ?? [], log);
   const deps = createSidecarDeps({ ...options, log, onEnvelope: [...(options.onEnvelope ?? []), ...forwarding.listeners] });
   const { config, viewers, store, info } = deps;
-  const app = createApp(deps);
+  const listener = createRequestListener(deps);
   const hosts = config.host === undefined ? [...LOOPBACK] : [config.host];
   const servers: http.Server[] = [];
   const addresses: string[] = [];
 
-  const primary = http.createServer(app);
+  const primary = createServer(listener);
   try {
     await listen(primary, config.port, hosts[0] as string);
   } catch (error) {
@@ -135,7 +134,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const port = (primary.address() as AddressInfo).port;
   deps.setPort(port);
   for (const host of hosts.slice(1)) {
-    const server = http.createServer(app);
+    const server = createServer(listener);
     try {
       await listen(server, port, host);
       servers.push(server);
@@ -185,7 +184,16 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
     idleTimer.unref();
   }
 
-  return { url, port, addresses, config, app, store, viewers, close };
+  return { url, port, addresses, config, store, viewers, close };
+}
+
+/** SDKs keep their connection to the sidecar; Node's 5 s default would make them reconnect between bursts. */
+const KEEP_ALIVE_MS = 65_000;
+
+function createServer(listener: RequestListener): http.Server {
+  const server = http.createServer(listener);
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
+import { type Envelope, encodeWireEnvelopeBytes, SSE_ENVELOPE_EVENT, type WireMeta } from '@spotlight/envelope';
 
 /**
  * SSE frames as bytes. Each envelope's frame is built once, when it arrives, and the same Buffer is
@@ -8,17 +8,22 @@ import { SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
 /** Event sent to every viewer after `DELETE /clear`. */
 export const CLEAR_EVENT = 'spotlight.clear';
 
-/** Copies text into a buffer of its own: small `Buffer.from` results share 8 KiB pool slabs, which a stored frame would pin. */
-function ownBuffer(text: string): Buffer {
-  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  out.write(text, 0, 'utf8');
-  return out;
+/**
+ * An envelope's frame: `id:`, `event:` and `data:` lines around the wire JSON, built from the
+ * envelope's own bytes. `jsonValidated`: the parser checked the JSON payloads (so they are spliced
+ * as they are).
+ */
+export function envelopeFrame(id: string, envelope: Envelope, meta: WireMeta, jsonValidated: boolean): Buffer {
+  const bytes = encodeWireEnvelopeBytes(envelope, meta, {
+    prefix: Buffer.from(`id: ${id}\nevent: ${SSE_ENVELOPE_EVENT}\ndata: `),
+    suffix: FRAME_END,
+    trustJsonPayloads: jsonValidated,
+  });
+  // A view, not a copy: the bytes already sit in an allocation of their own.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** `data` must be one line (encodeWireEnvelope's output is). */
-export function envelopeFrame(id: string, data: string): Buffer {
-  return ownBuffer(`id: ${id}\nevent: ${SSE_ENVELOPE_EVENT}\ndata: ${data}\n\n`);
-}
+const FRAME_END = Buffer.from('\n\n');
 
 export const CLEAR_FRAME: Buffer = Buffer.from(`event: ${CLEAR_EVENT}\ndata: {}\n\n`);
 

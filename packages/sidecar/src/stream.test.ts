@@ -105,6 +105,22 @@ describe('GET /stream', () => {
     for (const viewer of [resumed, unknown, byQuery]) viewer.close();
   });
 
+  it('gives viewers that join while envelopes pour in each envelope exactly once, in order', async () => {
+    const sidecar = await start();
+    const posts: Promise<string>[] = [];
+    const viewers: Promise<SseClient>[] = [];
+    for (let i = 0; i < 300; i++) {
+      posts.push(postId(sidecar, eventEnvelope(`burst ${i}`)));
+      if (i % 60 === 30) viewers.push(SseClient.open(`${sidecar.url}/stream`));
+    }
+    const ids = (await Promise.all(posts)).sort();
+    for (const viewer of await Promise.all(viewers)) {
+      await viewer.waitForEvents(ids.length);
+      expect(viewer.envelopeIds).toEqual(ids);
+      viewer.close();
+    }
+  });
+
   it('sends heartbeat comments', async () => {
     const sidecar = await start({ heartbeatMs: 20 });
     const viewer = await SseClient.open(`${sidecar.url}/stream`);

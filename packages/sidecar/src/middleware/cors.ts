@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Middleware } from './types.ts';
 
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 /** What SDK transports and viewers send; echoed requests are checked against a token pattern. */
@@ -10,7 +10,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
  * is echoed, never `*`, and `Vary: Origin` keeps caches from mixing answers. Preflights are answered
  * here, including Chrome's Private Network Access (a public page asking to reach loopback).
  */
-export function cors(): RequestHandler {
+export function cors(): Middleware {
   return (req, res, next) => {
     res.setHeader('Vary', 'Origin');
     const origin = req.headers.origin;

@@ -1,6 +1,6 @@
-import type { RequestHandler } from 'express';
 import { HttpError } from '../httpError.ts';
 import type { OriginPolicy } from '../origins.ts';
+import type { Middleware } from './types.ts';
 
 /**
  * Refuses requests made by pages of other origins. CORS alone would only hide the answer from such
@@ -8,7 +8,7 @@ import type { OriginPolicy } from '../origins.ts';
  * the request itself. Requests without Origin (SDKs on servers, curl, top-level navigation) pass.
  * A page served by the sidecar itself (its Origin matches the Host header) passes too.
  */
-export function crossSiteGuard(policy: OriginPolicy): RequestHandler {
+export function crossSiteGuard(policy: OriginPolicy): Middleware {
   return (req, _res, next) => {
     const origin = req.headers.origin;
     if (origin === undefined || policy.isAllowed(origin) || isSameOrigin(origin, req.headers.host)) return next();

@@ -1,8 +1,8 @@
 import { EnvelopeParseError } from '@spotlight/envelope';
-import type { ErrorRequestHandler } from 'express';
 import { HttpError } from '../httpError.ts';
 import type { Logger } from '../logger.ts';
 import { BodyAbortedError, discardRest } from '../readBody.ts';
+import type { ErrorMiddleware } from './types.ts';
 
 /** Maps a thrown error to a status and a one-line reason. Bad input is never a 500. */
 function classify(error: unknown): { status: number; message: string; headers?: Readonly<Record<string, string>> } {
@@ -23,16 +23,16 @@ function classify(error: unknown): { status: number; message: string; headers?: 
  * The last middleware: answers refusals as `text/plain` one-liners, logs them at debug level (and
  * real failures always), and drops what is left of a refused request's body.
  */
-export function errorHandler(log: Logger, discardLimitBytes: number): ErrorRequestHandler {
+export function errorHandler(log: Logger, discardLimitBytes: number): ErrorMiddleware {
   return (error, req, res, _next) => {
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
     if (error instanceof BodyAbortedError) {
       res.destroy();
       return;
     }
     const { status, message, headers } = classify(error);
-    if (status >= 500)
-      log.error(`${req.method} ${req.originalUrl}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    else log.debug(`${req.method} ${req.originalUrl} -> ${status}: ${message}`);
+    if (status >= 500) log.error(`${req.method} ${url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    else log.debug(`${req.method} ${url} -> ${status}: ${message}`);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,13 +1,13 @@
-import type { RequestHandler } from 'express';
 import { HttpError } from '../httpError.ts';
 import { isAllowedHost } from '../origins.ts';
+import type { Middleware } from './types.ts';
 
 /**
  * The DNS-rebinding guard. A web page can point a name it controls at 127.0.0.1 and then read the
  * sidecar as "same origin"; its requests still carry that name in Host. Only loopback names and
  * addresses, and the hosts the user allowed, get through.
  */
-export function hostCheck(allowedHosts: readonly string[]): RequestHandler {
+export function hostCheck(allowedHosts: readonly string[]): Middleware {
   const known = new Map<string, boolean>();
   return (req, _res, next) => {
     const host = req.headers.host;

@@ -1,7 +1,8 @@
-import type { RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { parseContentEncoding } from '../contentEncoding.ts';
 import { HttpError } from '../httpError.ts';
 import { type BodyLimits, readBody } from '../readBody.ts';
+import type { Middleware } from './types.ts';
 
 /**
  * Content types an envelope may arrive with: its own, `text/plain` (browser SDKs use it to avoid a
@@ -33,11 +34,11 @@ function mediaType(header: string | undefined): string {
 }
 
 /**
- * Reads the request body (checking content type, encoding and sizes) into `res.locals.body`, a
+ * Reads the request body (checking content type, encoding and sizes) for `bodyOf(res)`: a
  * Buffer of the decompressed bytes. Body parsers from Express are not used: they buffer before
  * checking, and cannot count a decompression bomb's output or decode zstd.
  */
-export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<string>): RequestHandler {
+export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<string>): Middleware {
   const accepted = [...contentTypes].filter((t) => t !== '').join(', ');
   return (req, res, next) => {
     const type = mediaType(req.headers['content-type']);
@@ -53,15 +54,19 @@ export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<s
       return;
     }
     readBody(req, encoding, limits).then((body) => {
-      res.locals.body = body;
+      (res as BodyCarrier)[BODY] = body;
       next();
     }, next);
   };
 }
 
+/** Where the body waits for the handler: a symbol on the response, which both Express and the hot path have. */
+const BODY = Symbol('spotlight.body');
+type BodyCarrier = ServerResponse & { [BODY]?: Buffer };
+
 /** The body read by readEnvelopeBody. */
-export function bodyOf(res: Response): Buffer {
-  const body: unknown = res.locals.body;
-  if (!Buffer.isBuffer(body)) throw new Error('readEnvelopeBody must run before this handler');
+export function bodyOf(res: ServerResponse): Buffer {
+  const body = (res as BodyCarrier)[BODY];
+  if (!body) throw new Error('readEnvelopeBody must run before this handler');
   return body;
 }

@@ -1,14 +1,14 @@
-import type { RequestHandler } from 'express';
 import { inferSource } from '../inferSource.ts';
 import type { Ingest } from '../ingest.ts';
 import { bodyOf } from '../middleware/readEnvelopeBody.ts';
+import type { Middleware } from '../middleware/types.ts';
 import { sendJson } from './sendJson.ts';
 
 /**
  * `POST /stream` (the SDKs' `spotlight` option) and `POST /api/:projectId/envelope/` (a DSN that
  * points at the sidecar): stores the envelope and answers `{"id": ...}` at once, so SDKs never back off.
  */
-export function ingestEnvelope(ingest: Ingest): RequestHandler {
+export function ingestEnvelope(ingest: Ingest): Middleware {
   return (req, res) => {
     const { id } = ingest(bodyOf(res), inferSource(req.headers));
     sendJson(res, 200, { id });

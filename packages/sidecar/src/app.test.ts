@@ -1,0 +1,81 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, createRequestListener } from './app.ts';
+import { isHotIngest, type RequestListener } from './hotPath.ts';
+import { createSidecarDeps } from './server.ts';
+import { eventEnvelope } from './test/payloads.ts';
+import { emptyOverlayDir } from './test/server.ts';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function serve(listener: RequestListener): Promise<number> {
+  const server = http.createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function post(port: number, path: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('isHotIngest', () => {
+  it('matches the envelope ingest routes only', () => {
+    for (const url of ['/stream', '/stream?x=1', '/api/0/envelope', '/api/0/envelope/', '/api/12/envelope/?sentry_key=k']) {
+      expect(isHotIngest('POST', url), url).toBe(true);
+    }
+    for (const [method, url] of [
+      ['GET', '/stream'],
+      ['POST', '/api/0/store/'],
+      ['POST', '/streams'],
+      ['POST', '/api/0/envelope/x'],
+      ['POST', '/api//envelope'],
+      ['DELETE', '/clear'],
+    ] as const) {
+      expect(isHotIngest(method, url), `${method} ${url}`).toBe(false);
+    }
+  });
+});
+
+describe('the hot path and the Express app answer alike', () => {
+  for (const [name, make] of [
+    ['createApp (Express only)', (deps: ReturnType<typeof createSidecarDeps>) => createApp(deps) as unknown as RequestListener],
+    ['createRequestListener (hot path)', createRequestListener],
+  ] as const) {
+    it(name, async () => {
+      const deps = createSidecarDeps({ overlayDir: emptyOverlayDir() });
+      const port = await serve(make(deps));
+      const ok = await post(port, '/api/3/envelope/', eventEnvelope('same'), { Origin: 'http://localhost:3000' });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.text).id).toBe(deps.store.at(0)?.id);
+      expect(ok.headers).toMatchObject({
+        'x-powered-by': 'spotlight-by-sentry',
+        'access-control-allow-origin': 'http://localhost:3000',
+        vary: 'Origin',
+      });
+      expect(await post(port, '/stream', '{}\n{"type":"event"}\n{bad')).toMatchObject({
+        status: 400,
+        text: "bad envelope: item 1 (event) payload is not valid JSON: Expected property name or '}' in JSON at position 1 (at byte 20)\n",
+      });
+      expect((await post(port, '/stream', eventEnvelope('x'), { Host: 'rebind.example' })).status).toBe(403);
+      expect((await post(port, '/stream', eventEnvelope('x'), { Origin: 'https://evil.example' })).status).toBe(403);
+      expect((await post(port, '/stream', eventEnvelope('x'), { 'Content-Encoding': 'br, gzip' })).status).toBe(415);
+      expect(deps.store.size).toBe(1);
+      deps.viewers.close();
+    });
+  }
+});
