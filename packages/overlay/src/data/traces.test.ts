@@ -223,6 +223,7 @@ describe('traces from broken or partial data', () => {
     expect(trace.rootless).toBe(true);
     expect(trace.rootSpan).toBeUndefined();
     expect(trace.name).toBe('probe-transaction (url)');
+    expect(trace.op).toBeUndefined();
     expect(trace.orphanCount).toBe(3);
     expect(outline(trace)).toEqual([
       '? missing parent 945ac1442566a325',

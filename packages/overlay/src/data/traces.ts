@@ -179,7 +179,9 @@ function buildTrace(traceId: string, spanList: readonly Span[], errors: readonly
     lastReceivedAt,
   };
   if (rootSpan !== undefined) trace.rootSpan = rootSpan;
-  if (named?.op !== undefined) trace.op = named.op;
+  // The op goes with the name: not the op of a span that only lent its segment's name.
+  const op = named !== undefined && (named === rootSpan || named.isSegment) ? named.op : undefined;
+  if (op !== undefined) trace.op = op;
   return trace;
 }
 

@@ -3,7 +3,8 @@ import { formatDuration, timelineTicks } from './duration.ts';
 
 describe('formatDuration', () => {
   it('picks a unit a developer reads at a glance', () => {
-    expect([0.4234, 4.6, 19.466, 245.4, 1240, 65_000, -1, Number.NaN].map(formatDuration)).toEqual([
+    expect([0, 0.4234, 4.6, 19.466, 245.4, 1240, 65_000, -1, Number.NaN].map(formatDuration)).toEqual([
+      '0ms',
       '0.42ms',
       '4.6ms',
       '19ms',

@@ -1,6 +1,7 @@
 /** `0.42ms`, `12.3ms`, `245ms`, `1.24s`, `1m 05s`: span and trace durations. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms === 0) return '0ms';
   if (ms < 1) return `${ms.toFixed(2)}ms`;
   if (ms < 10) return `${ms.toFixed(1)}ms`;
   if (ms < 1000) return `${Math.round(ms)}ms`;
