@@ -4,6 +4,7 @@
  * every process started is killed at the end.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +187,60 @@ describe('lazy sidecar, real processes', { timeout: 120_000 }, () => {
     // One sidecar, on A's port; nothing on the port B was configured with.
     expect([...sidecarPids(stateA), ...sidecarPids(stateB)]).toHaveLength(1);
     expect(await probeSidecar(`http://localhost:${portB}`)).toMatchObject({ kind: 'down' });
+  });
+
+  it('when another program holds the port, starts the sidecar on a free port and publishes it', async () => {
+    const dir = tempDir();
+    const stateFile = stateFileIn(dir);
+    const squatter = createHttpServer((_req, res) => {
+      res.writeHead(404);
+      res.end('not here');
+    });
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const run = await runNode(
+        [SCRIPT],
+        childEnv({ SPOTLIGHT_PORT: String(port), SPOTLIGHT_STATE_FILE: stateFile, SPOTLIGHT_IDLE_EXIT: '60', TEST_TAG: 'moved' }),
+        60_000,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const r = report(run.stdout);
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { url: string; port: number; pid: number };
+      expect(state.port).not.toBe(port);
+      expect(r.url).toBe(state.url);
+      expect(r.stats).toEqual({ sent: 3, dropped: 0, rejected: 0, queued: 0 });
+      const envelopes = await readStream(state.url, (e) => errorValues(e).length > 0, 20_000);
+      expect(errorValues(envelopes)).toEqual(['error from moved']);
+      // The next process finds it through the state file.
+      const second = await runNode(
+        [SCRIPT],
+        childEnv({ SPOTLIGHT_PORT: String(port), SPOTLIGHT_STATE_FILE: stateFile, TEST_TAG: 'second' }),
+        60_000,
+      );
+      expect(report(second.stdout).url).toBe(state.url);
+      expect(sidecarPids(stateFile)).toEqual([state.pid]);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('with no sidecar to be had, the app carries on: envelopes dropped and counted, one warning', async () => {
+    const dir = tempDir();
+    const stateFile = stateFileIn(dir);
+    const port = await freePort();
+    // In CI nothing is started, and nothing runs on the port.
+    const run = await runNode(
+      [SCRIPT],
+      childEnv({ CI: 'true', SPOTLIGHT_PORT: String(port), SPOTLIGHT_STATE_FILE: stateFile, TEST_TAG: 'alone' }),
+      60_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(report(run.stdout)).toMatchObject({ enabled: true, stats: { sent: 0, dropped: 3, rejected: 0, queued: 0 } });
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `[spotlight] no Spotlight sidecar reachable (no sidecar answers on port ${port} and starting one is off); dropping envelopes while it is down`,
+    ]);
+    expect(sidecarPids(stateFile)).toEqual([]);
   });
 
   it('NODE_ENV=production: no process spawned, no connection attempted', async () => {
