@@ -83,7 +83,7 @@ function postAll(port, bodies, concurrency = 8) {
  * Runs in the page before its scripts: notes when the sentinel envelope's bytes pass through the overlay's stream
  * reader (a streaming fetch of /stream, or an EventSource), and records long tasks and animation-frame gaps.
  */
-function instrumentPage(sentinel) {
+export function __instrumentPage(sentinel) {
   const bench = { sentinelAt: null, streamBytes: 0, longTasks: [], frames: null };
   window.__bench = bench;
   try {
@@ -153,6 +153,16 @@ function instrumentPage(sentinel) {
   };
 }
 
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`bench: ${what} took over ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 /** Long tasks on the renderer's main thread (CDP trace events), in ms, between two trace timestamps. */
 function tasksFromTrace(events) {
   const mainThreads = new Set();
@@ -179,7 +189,7 @@ async function traced(cdp, fn) {
   } finally {
     const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
-    await done;
+    await withTimeout(done, 30_000, 'CDP Tracing.tracingComplete');
     cdp.off('Tracing.dataCollected', onData);
   }
   const tasks = tasksFromTrace(events);
@@ -269,8 +279,8 @@ async function openTraces(page) {
 }
 
 async function heapUsed(cdp) {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize, totalSize } = await cdp.send('Runtime.getHeapUsage');
+  await withTimeout(cdp.send('HeapProfiler.collectGarbage'), 30_000, 'CDP HeapProfiler.collectGarbage');
+  const { usedSize, totalSize } = await withTimeout(cdp.send('Runtime.getHeapUsage'), 10_000, 'CDP Runtime.getHeapUsage');
   return { usedBytes: usedSize, totalBytes: totalSize };
 }
 
@@ -299,32 +309,38 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) 
     const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.addInitScript(instrumentPage, sentinel);
+    await page.addInitScript(__instrumentPage, sentinel);
     const cdp = await context.newCDPSession(page);
 
     log('overlay: loading the debugger page');
     await page.goto(`http://127.0.0.1:${server.port}/`, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__bench?.sentinelAt !== null, null, { timeout: 120_000, polling: 50 });
+    await page.waitForFunction(() => typeof window.__bench?.sentinelAt === 'number', null, { timeout: 120_000, polling: 50 });
+    log('overlay: the last envelope reached the SSE client; waiting for the errors list');
     await page.locator('[data-testid="issue-row"]').first().waitFor({ state: 'visible', timeout: 60_000 });
-    const errorsRendered = await page.evaluate(
-      (text) =>
-        new Promise((resolve) =>
-          requestAnimationFrame(() =>
-            requestAnimationFrame(() => {
-              const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
-              resolve({
-                at: performance.now(),
-                sentinelAt: window.__bench.sentinelAt,
-                streamBytes: window.__bench.streamBytes,
-                rows: root ? root.querySelectorAll('[data-testid="issue-row"]').length : 0,
-                sentinelVisible: root ? (root.textContent ?? '').includes(text) : false,
-                loadLongTasks: window.__bench.longTasks.map((t) => round(t.duration, 1)),
-              });
-            }),
+    const errorsRendered = await withTimeout(
+      page.evaluate(
+        (text) =>
+          new Promise((resolve) =>
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => {
+                const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
+                resolve({
+                  at: performance.now(),
+                  sentinelAt: window.__bench.sentinelAt,
+                  streamBytes: window.__bench.streamBytes,
+                  rows: root ? root.querySelectorAll('[data-testid="issue-row"]').length : 0,
+                  sentinelVisible: root ? (root.textContent ?? '').includes(text) : false,
+                  loadLongTasks: window.__bench.longTasks.map((t) => Math.round(t.duration * 10) / 10),
+                });
+              }),
+            ),
           ),
-        ),
-      sentinel,
+        sentinel,
+      ),
+      30_000,
+      'two animation frames',
     );
+    log('overlay: errors list rendered; measuring the heap');
     const heapAfterLoad = await heapUsed(cdp);
 
     log('overlay: scrolling the errors list');
