@@ -67,7 +67,7 @@ function plan(flags) {
       viewers: [1, 10],
       headlineRepeats: quick ? 1 : 3,
     },
-    memory: { count: quick ? 20_000 : 100_000, maxMs: quick ? 15_000 : 90_000, publishedMaxMs: quick ? 8_000 : 35_000 },
+    memory: { count: quick ? 20_000 : 100_000, maxMs: quick ? 15_000 : 150_000, publishedMaxMs: quick ? 8_000 : 30_000 },
     coldStart: { reps: quick ? 3 : 5 },
     overlay: { count: quick ? 3000 : 10_000 },
   };

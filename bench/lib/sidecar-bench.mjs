@@ -41,7 +41,7 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
         for (let i = 0; i < viewerCount; i++) viewers.push(await openViewer({ port: server.port, prefix: run.prefix }));
         // Warm-up under another prefix: the JIT and the connection pool settle, viewers ignore these markers.
         const warm = markerFactory();
-        await sendLoad({ port: server.port, count: warmup, concurrency, templates: templates(), markerOf: warm.marker, maxMs: 10_000 });
+        await sendLoad({ port: server.port, count: warmup, concurrency, templates: templates(), markerOf: warm.marker, maxMs: 3000 });
         await sleep(300);
 
         const before = processSample(server.pid);
