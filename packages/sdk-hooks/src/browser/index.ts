@@ -36,8 +36,8 @@ export interface BridgeStats {
   readonly dropped: number;
 }
 
-/** Stops listening to the SDK; also tells how the bridge fared. */
-export type Disconnect = (() => void) & { stats(): BridgeStats };
+/** Stops listening to the SDK (call it, or its `disconnect`); `stats()` tells how the bridge fared. */
+export type Disconnect = (() => void) & { readonly disconnect: () => void; stats(): BridgeStats };
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const CLIENT_POLL_MS = 250;
@@ -132,7 +132,7 @@ export function connectBrowserSdk(options: ConnectBrowserSdkOptions): Disconnect
     stopped = true;
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
-  return Object.assign(disconnect, { stats: (): BridgeStats => ({ connected, ...counts }) });
+  return Object.assign(disconnect, { disconnect, stats: (): BridgeStats => ({ connected, ...counts }) });
 }
 
 /** `client.on` returns an unsubscribe function in SDK 8+; `stopped` covers a client that does not. */

@@ -111,7 +111,7 @@ export function bridgeScenarios(Sentry: SentryBrowser): void {
     await Sentry.flush(2000);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(disconnect.stats()).toEqual({ connected: true, sent: 0, failed: 1, dropped: 0 });
-    disconnect();
+    disconnect.disconnect();
     Sentry.captureException(new Error('two'));
     await Sentry.flush(2000);
     expect(disconnect.stats().failed).toBe(1);
