@@ -1,5 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import { type PageInfo, type SessionIndex, selectSessions, type Visibility, visibility } from '../../data/sessions.ts';
+import { isEnvelopeVisible, type PageInfo, type SessionIndex, selectSessions, type Visibility, visibility } from '../../data/sessions.ts';
+import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces, type TraceIndex } from '../../data/traces.ts';
 import { useController, useSpotlightStore } from '../../ui/hooks.ts';
 import { type SessionUiState, type SessionUiStore, sessionUiStoreOf } from './sessionState.ts';
@@ -25,4 +26,14 @@ export function useSessionView(): SessionView {
   const traces = selectTraces(envelopes);
   const visible = useMemo(() => visibility(sessions, state.selection, state.pinned, traces), [sessions, state, traces]);
   return { ...state, sessions, traces, visibility: visible, ui };
+}
+
+/**
+ * The stored envelopes the selected session shows (all of them for "All sessions"), for views that
+ * work on envelopes, e.g. the errors view: `selectIssues(useVisibleEnvelopes())`.
+ */
+export function useVisibleEnvelopes(): readonly StoredEnvelope[] {
+  const { envelopes } = useSpotlightStore();
+  const { visibility: visible } = useSessionView();
+  return useMemo(() => (visible.all ? envelopes : envelopes.filter((e) => isEnvelopeVisible(visible, e.id))), [envelopes, visible]);
 }
