@@ -50,4 +50,40 @@ describe('upstreamEnvelope', () => {
     ]);
     expect(envelope[0].trace).toHaveProperty('spotlight');
   });
+
+  it("restores the app's sample rate on SDK 11's segment spans", () => {
+    const segment = {
+      name: 'root',
+      attributes: { 'sentry.sample_rate': { value: 1, type: 'integer' }, 'sentry.op': { value: 'http', type: 'string' } },
+    };
+    const child = { name: 'child', attributes: {} };
+    const envelope: SentryEnvelopeLike = [
+      { trace: { trace_id: 't', sampled: 'true', sample_rate: '0.1' } },
+      [
+        [
+          { type: 'span', item_count: 2 },
+          { version: 2, items: [segment, child] },
+        ],
+      ],
+    ];
+    expect(upstreamEnvelope(envelope, all)).toEqual([
+      envelope[0],
+      [
+        [
+          { type: 'span', item_count: 2 },
+          {
+            version: 2,
+            items: [
+              {
+                name: 'root',
+                attributes: { 'sentry.sample_rate': { value: 0.1, type: 'double' }, 'sentry.op': { value: 'http', type: 'string' } },
+              },
+              child,
+            ],
+          },
+        ],
+      ],
+    ]);
+    expect(segment.attributes['sentry.sample_rate'].value).toBe(1);
+  });
 });

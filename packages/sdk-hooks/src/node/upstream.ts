@@ -25,7 +25,10 @@ export function upstreamEnvelope(
       (type === 'log' && !rules.logs) ||
       (type === 'event' && rules.errorSampleRate < 1 && random() >= rules.errorSampleRate);
     if (drop) changed = true;
-    else kept.push(type === 'transaction' && dsc ? withAppSampleRate(item, dsc) : item);
+    else
+      kept.push(
+        !dsc ? item : type === 'transaction' ? withAppSampleRate(item, dsc) : type === 'span' ? withAppSampleRateOnSpans(item, dsc) : item,
+      );
   }
   if (kept.length === 0) return undefined;
   if (kept.some((item, i) => item !== items[i])) changed = true;
@@ -47,4 +50,22 @@ function withAppSampleRate(item: SentryEnvelopeItemLike, dsc: Record<string, unk
   if (!Number.isFinite(rate) || !data || data['sentry.sample_rate'] === undefined || data['sentry.sample_rate'] === rate) return item;
   const trace = payload.contexts?.trace;
   return [item[0], { ...payload, contexts: { ...payload.contexts, trace: { ...trace, data: { ...data, 'sentry.sample_rate': rate } } } }];
+}
+
+type SpanV2 = { attributes?: Record<string, { value: unknown; type?: string }> };
+
+/** Span-v2 containers (SDK 11) carry the root's sample rate as the `sentry.sample_rate` attribute. */
+function withAppSampleRateOnSpans(item: SentryEnvelopeItemLike, dsc: Record<string, unknown>): SentryEnvelopeItemLike {
+  const rate = Number(dsc.sample_rate);
+  const payload = item[1] as { items?: SpanV2[] } | undefined;
+  const spans = payload?.items;
+  if (!Number.isFinite(rate) || !Array.isArray(spans)) return item;
+  const stale = (span: SpanV2) =>
+    span.attributes?.['sentry.sample_rate'] !== undefined && span.attributes['sentry.sample_rate'].value !== rate;
+  if (!spans.some(stale)) return item;
+  const type = Number.isInteger(rate) ? 'integer' : 'double';
+  const items = spans.map((span) =>
+    stale(span) ? { ...span, attributes: { ...span.attributes, 'sentry.sample_rate': { value: rate, type } } } : span,
+  );
+  return [item[0], { ...payload, items }];
 }

@@ -230,6 +230,19 @@ export function withDsnScenario(Sentry: SentryNode): void {
       expect(dsc?.spotlight).toBeUndefined();
       if (envelope.items.some((i) => ['transaction', 'span'].includes(i.header.type))) expect(dsc?.sample_rate).toBe('0.1');
     }
+    // The rate recorded on each root is the app's, not the 1 Spotlight sampled with.
+    const rootRates = [
+      ...itemsOf(received, 'transaction')
+        .map(({ payload }) => payload as { transaction: string; contexts: { trace: { data: Record<string, unknown> } } })
+        .filter((tx) => tx.transaction.startsWith('job-'))
+        .map((tx) => tx.contexts.trace.data['sentry.sample_rate']),
+      ...itemsOf(received, 'span').flatMap(({ payload }) =>
+        (payload as { items: { name: string; attributes: Record<string, { value: unknown }> }[] }).items
+          .filter((span) => span.name.startsWith('job-'))
+          .map((span) => span.attributes['sentry.sample_rate']?.value),
+      ),
+    ];
+    expect(rootRates).toEqual(Array(expected.size).fill(0.1));
     // Errors are not trace-sampled: both copies have all of them.
     expect(errorMessages(deps.sent).sort()).toEqual(['failure 0', 'failure 120', 'failure 160', 'failure 40', 'failure 80']);
     expect(errorMessages(received).sort()).toEqual(errorMessages(deps.sent).sort());
