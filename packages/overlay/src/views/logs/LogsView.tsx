@@ -5,7 +5,7 @@ import { Chip, EmptyState, Icon } from '../../ui/components.tsx';
 import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
-import { SessionSelect } from '../sessions/SessionSelect.tsx';
+import { SessionPicker } from '../sessions/SessionPicker.tsx';
 import { useSessionView } from '../sessions/useSessions.ts';
 import { LogList } from './LogList.tsx';
 
@@ -61,7 +61,7 @@ export function LogsView({ path }: ViewProps) {
         </button>
       </span>
     ) : (
-      <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.traces} onSelect={session.ui.select} />
+      <SessionPicker />
     );
   return (
     <LogList

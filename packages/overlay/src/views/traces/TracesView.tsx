@@ -5,7 +5,7 @@ import { EmptyState } from '../../ui/components.tsx';
 import { useNavigate, useNow } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
-import { SessionSelect } from '../sessions/SessionSelect.tsx';
+import { SessionPicker } from '../sessions/SessionPicker.tsx';
 import { useSessionView } from '../sessions/useSessions.ts';
 import { TraceDetail } from './TraceDetail.tsx';
 import { TraceList } from './TraceList.tsx';
@@ -80,9 +80,7 @@ export function TracesView({ path }: ViewProps) {
       pinned={session.pinned}
       now={now}
       empty={empty}
-      toolbar={
-        <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.traces} onSelect={session.ui.select} />
-      }
+      toolbar={<SessionPicker />}
       onOpen={(id) => navigate(routeOf('traces', id))}
       onTogglePin={session.ui.togglePin}
     />
