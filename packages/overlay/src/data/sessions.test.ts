@@ -94,6 +94,24 @@ describe('sessions without a browser page (server-only)', () => {
   });
 });
 
+describe('envelopes that hold several traces', () => {
+  it('gives each trace only its own lines (an SDK batches the logs of several requests)', () => {
+    const batched = storedFixture('sentry-node-11.12/express-api-log.envelope', 'batched', 99, (envelope) => {
+      const container = firstPayload<{ items: Record<string, unknown>[] }>(envelope);
+      const line = container.items[0] as Record<string, unknown>;
+      // The same line once more, logged during the 11.12 probe's trace two hours earlier.
+      container.items.push({ ...line, trace_id: PROBE_11_TRACE, timestamp: 1795510029.84, body: 'batched with a later one' });
+    });
+    const index = createSessionSelector()({ envelopes: [...stored([...PROBE_11, ...EXPRESS]), batched] });
+    expect(summary(index)).toEqual([
+      ['current', 'process-start', 'GET /dashboard', [EXPRESS_TRACE], 1, 3],
+      [`session:trace:${PROBE_11_TRACE}`, 'process-start', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 2],
+    ]);
+    // The earlier line does not stretch the later session back in time.
+    expect(index.current?.startedAt).toBeCloseTo(1795516518257.686, 2);
+  });
+});
+
 describe('the current page session', () => {
   const envelopes = [
     ...stored([...PROBE_11, ...PROBE_10, ...EXPRESS]),

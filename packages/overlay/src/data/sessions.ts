@@ -75,44 +75,52 @@ export const DEFAULT_IDLE_GAP_MS = 30_000;
 // Items that say a process is alive but are no activity of their own.
 const HEALTH_ITEMS: ReadonlySet<string> = new Set(['session', 'sessions', 'client_report']);
 
+/** What one envelope holds of one trace ('' for what carries no trace id). */
+interface Part {
+  start: number;
+  end: number;
+  errorCount: number;
+  logCount: number;
+  title?: string;
+}
+
 interface EnvelopeFacts {
-  readonly traceIds: readonly string[];
-  readonly activity: boolean;
-  readonly start: number;
-  readonly end: number;
+  /**
+   * Per trace id. An envelope may hold several traces (an SDK batches the log lines of several
+   * requests into one container): each trace gets only its own lines, times and counts.
+   */
+  readonly parts: ReadonlyMap<string, Part>;
   /** Release-health sessions that started (`init: true`): a process start, or in a browser a page load. */
   readonly starts: readonly Boundary[];
-  readonly errorCount: number;
-  readonly logCount: number;
-  readonly title?: string;
 }
 
 const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
   const [header, items] = stored.envelope;
-  const traceIds = new Set<string>();
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  const time = (t: number): void => {
-    start = Math.min(start, t);
-    end = Math.max(end, t);
+  const parts = new Map<string, Part>();
+  const part = (traceId: string | undefined, at: number): Part => {
+    const key = traceId ?? '';
+    let found = parts.get(key);
+    if (found === undefined) {
+      found = { start: at, end: at, errorCount: 0, logCount: 0 };
+      parts.set(key, found);
+    }
+    found.start = Math.min(found.start, at);
+    found.end = Math.max(found.end, at);
+    return found;
   };
-  let title: string | undefined;
   for (const span of spansOfEnvelope(stored)) {
-    traceIds.add(span.traceId);
-    time(span.start);
-    time(span.end);
+    part(span.traceId, span.start);
+    part(span.traceId, span.end);
   }
-  const errors = errorsOfEnvelope(stored);
-  for (const error of errors) {
-    if (error.traceId !== undefined) traceIds.add(error.traceId);
-    time(error.timestamp);
-    title ??= error.title;
+  for (const error of errorsOfEnvelope(stored)) {
+    const found = part(error.traceId, error.timestamp);
+    found.errorCount += 1;
+    found.title ??= error.title;
   }
-  const logs = logsOfEnvelope(stored);
-  for (const log of logs) {
-    if (log.traceId !== undefined) traceIds.add(log.traceId);
-    time(log.timestamp);
-    title ??= log.message;
+  for (const log of logsOfEnvelope(stored)) {
+    const found = part(log.traceId, log.timestamp);
+    found.logCount += 1;
+    found.title ??= log.message;
   }
   const starts: Boundary[] = [];
   const kind = sdkLanguage(asString(asObject(header.sdk)?.name) ?? '') === 'browser' ? 'page-load' : 'process-start';
@@ -124,32 +132,17 @@ const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
       if (started !== undefined) starts.push({ at: started, kind });
     }
   }
-  if (activity) {
-    const headerTrace = hexId(asObject(header.trace)?.trace_id);
-    if (headerTrace !== undefined && traceIds.size === 0) traceIds.add(headerTrace);
+  if (activity && parts.size === 0) {
+    // Activity we cannot read (a profile, a replay, a check-in...): it belongs to the envelope's trace, if any.
+    part(hexId(asObject(header.trace)?.trace_id), timestampMs(asString(header.sent_at)) ?? stored.receivedAt);
   }
-  if (start === Number.POSITIVE_INFINITY) {
-    const sentAt = timestampMs(asString(header.sent_at)) ?? stored.receivedAt;
-    start = sentAt;
-    end = sentAt;
-  }
-  const facts: { -readonly [K in keyof EnvelopeFacts]: EnvelopeFacts[K] } = {
-    traceIds: [...traceIds],
-    activity,
-    start,
-    end,
-    starts,
-    errorCount: errors.length,
-    logCount: logs.length,
-  };
-  if (title !== undefined) facts.title = title;
-  return facts;
+  return { parts, starts };
 });
 
 /** A trace, or one envelope without trace: what sessions are made of. */
 interface Unit {
   readonly key: string;
-  readonly traceId?: string;
+  traceId?: string;
   start: number;
   end: number;
   readonly envelopeIds: string[];
@@ -170,33 +163,29 @@ function unitsOf(envelopes: readonly StoredEnvelope[], traces: TraceIndex): { un
   for (const stored of envelopes) {
     const facts = factsOf(stored);
     boundaries.push(...facts.starts);
-    if (!facts.activity) continue;
-    if (facts.traceIds.length === 0) {
-      const unit: Unit = {
-        key: `envelope:${stored.id}`,
-        start: facts.start,
-        end: facts.end,
-        envelopeIds: [stored.id],
-        errorCount: facts.errorCount,
-        logCount: facts.logCount,
-      };
-      if (facts.title !== undefined) unit.title = facts.title;
-      units.push(unit);
-      continue;
-    }
-    for (const traceId of facts.traceIds) {
-      let unit = byTrace.get(traceId);
+    for (const [traceId, part] of facts.parts) {
+      let unit = traceId === '' ? undefined : byTrace.get(traceId);
       if (unit === undefined) {
-        unit = { key: `trace:${traceId}`, traceId, start: facts.start, end: facts.end, envelopeIds: [], errorCount: 0, logCount: 0 };
-        byTrace.set(traceId, unit);
+        unit = {
+          key: traceId === '' ? `envelope:${stored.id}` : `trace:${traceId}`,
+          start: part.start,
+          end: part.end,
+          envelopeIds: [],
+          errorCount: 0,
+          logCount: 0,
+        };
+        if (traceId !== '') {
+          unit.traceId = traceId;
+          byTrace.set(traceId, unit);
+        }
         units.push(unit);
       }
       unit.envelopeIds.push(stored.id);
-      unit.start = Math.min(unit.start, facts.start);
-      unit.end = Math.max(unit.end, facts.end);
-      unit.errorCount += facts.errorCount;
-      unit.logCount += facts.logCount;
-      if (unit.title === undefined && facts.title !== undefined) unit.title = facts.title;
+      unit.start = Math.min(unit.start, part.start);
+      unit.end = Math.max(unit.end, part.end);
+      unit.errorCount += part.errorCount;
+      unit.logCount += part.logCount;
+      if (unit.title === undefined && part.title !== undefined) unit.title = part.title;
     }
   }
   for (const unit of byTrace.values()) {
