@@ -55,6 +55,27 @@ export function openViewer({ port, prefix, path = '/stream', stalled = false, ti
           req.destroy();
           markClosed();
         },
+        /**
+         * A paused client cannot see the server hang up (the FIN or RST waits behind unread bytes): read what
+         * is pending and report whether the stream then ends within `ms` (the server cut it off) or not.
+         */
+        resumeUntilClosed(ms) {
+          if (state.closed) return Promise.resolve(true);
+          return new Promise((done) => {
+            const timer = setTimeout(() => done(state.closed), ms);
+            const finish = () => {
+              clearTimeout(timer);
+              done(true);
+            };
+            res.once('close', finish);
+            res.once('end', finish);
+            res.on('data', (chunk) => {
+              state.bytes += chunk.length;
+            });
+            res.socket.resume();
+            res.resume();
+          });
+        },
       });
     });
     req.on('error', (error) => {

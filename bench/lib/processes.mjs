@@ -183,6 +183,9 @@ export function processSample(pid) {
     };
     return {
       cpuMs: ((utime + stime) * 1000) / CLK_TCK,
+      userMs: (utime * 1000) / CLK_TCK,
+      sysMs: (stime * 1000) / CLK_TCK,
+      minorFaults: Number(fields[7]),
       rss: kib('VmRSS') ?? rssPages * PAGE_SIZE,
       peakRss: kib('VmHWM'),
     };

@@ -47,6 +47,18 @@ export function cell(throughput, target, concurrency, viewers) {
       med((r) => r.server.cpuUsPerEnvelope),
       1,
     ),
+    userUsPerEnvelope: round(
+      med((r) => r.server.userUsPerEnvelope),
+      1,
+    ),
+    sysUsPerEnvelope: round(
+      med((r) => r.server.sysUsPerEnvelope),
+      1,
+    ),
+    minorFaultsPerEnvelope: round(
+      med((r) => r.server.minorFaultsPerEnvelope),
+      1,
+    ),
     rssPeak: med((r) => r.server.rssPeak),
   };
 }
@@ -202,9 +214,18 @@ export function costTable(throughput) {
   const { concurrency, viewers } = HEADLINE;
   const rows = ['ours', 'published', 'bare'].map((t) => {
     const x = cell(throughput, t, concurrency, viewers);
-    return [t, x ? `${formatNumber(x.cpuUsPerEnvelope, 1)} µs` : '–', x ? formatMiB(x.rssPeak) : '–'];
+    return [
+      t,
+      x ? `${formatNumber(x.cpuUsPerEnvelope)} µs` : '–',
+      x && x.userUsPerEnvelope !== null ? `${formatNumber(x.userUsPerEnvelope)} µs / ${formatNumber(x.sysUsPerEnvelope)} µs` : '–',
+      x && x.minorFaultsPerEnvelope !== null ? formatNumber(x.minorFaultsPerEnvelope, 1) : '–',
+      x ? formatMiB(x.rssPeak) : '–',
+    ];
   });
-  return table([`server (c${concurrency}, ${viewers} viewer)`, 'CPU per envelope', 'peak RSS'], rows);
+  return table(
+    [`server (c${concurrency}, ${viewers} viewer)`, 'CPU per envelope', 'user / system', 'page faults per envelope', 'peak RSS'],
+    rows,
+  );
 }
 
 export function memoryTable(memory) {

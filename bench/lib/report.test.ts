@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cell, evaluateTargets, RESULTS_END, RESULTS_START, resultsMarkdown, spliceResults, throughputTable } from './report.mjs';
+import {
+  cell,
+  costTable,
+  evaluateTargets,
+  RESULTS_END,
+  RESULTS_START,
+  resultsMarkdown,
+  spliceResults,
+  throughputTable,
+} from './report.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -13,7 +22,7 @@ function run(target: string, acceptedPerSec: number, p99: number, extra: Record<
     acceptedPerSec,
     latencyMs: { count: 3000, p50: p99 / 4, p90: p99 / 2, p99, max: p99 * 2 },
     lostEnvelopes: 0,
-    server: { cpuUsPerEnvelope: 100, rssPeak: 50 * MiB },
+    server: { cpuUsPerEnvelope: 100, userUsPerEnvelope: 80, sysUsPerEnvelope: 20, minorFaultsPerEnvelope: 1.5, rssPeak: 50 * MiB },
     ...extra,
   };
 }
@@ -93,6 +102,10 @@ describe('markdown', () => {
     expect(throughputTable(results.throughput).split('\n')[2]).toBe(
       '| 16 | 1 | 3,000/s, p50 3.00 ms, p99 12 ms, lost 2 | 400/s, p50 25 ms, p99 100 ms, lost 0 | 4,000/s, p50 2.00 ms, p99 8.00 ms, lost 0 | 7.50× | 0.75× |',
     );
+  });
+
+  it('splits the server CPU into user and system time', () => {
+    expect(costTable(results.throughput).split('\n')[2]).toBe('| ours | 100 µs | 80 µs / 20 µs | 1.5 | 50.0 MiB |');
   });
 
   it('replaces only the generated block of the README', () => {

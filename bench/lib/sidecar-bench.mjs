@@ -74,6 +74,13 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
             rssPeak: peak || null,
             cpuMs: cpuMs === null ? null : round(cpuMs, 0),
             cpuUsPerEnvelope: cpuMs === null || load.accepted === 0 ? null : round((cpuMs * 1000) / load.accepted, 1),
+            // User (JavaScript, parsing, GC) and system (syscalls, page faults) time, and page faults, per envelope.
+            userUsPerEnvelope:
+              cpuMs === null || load.accepted === 0 ? null : round(((after.userMs - before.userMs) * 1000) / load.accepted, 1),
+            sysUsPerEnvelope:
+              cpuMs === null || load.accepted === 0 ? null : round(((after.sysMs - before.sysMs) * 1000) / load.accepted, 1),
+            minorFaultsPerEnvelope:
+              cpuMs === null || load.accepted === 0 ? null : round((after.minorFaults - before.minorFaults) / load.accepted, 1),
           },
           generatorCpuUsPerEnvelope: load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null,
         };
@@ -114,6 +121,7 @@ export function memoryScenario({ target, count, maxMs, stalled, concurrency = 16
       const after = processSample(server.pid);
       const peak = sampler.stop();
       const delivery = deliveryStats([reader], load, run.prefix);
+      const stalledDisconnected = stalledViewer ? await stalledViewer.resumeUntilClosed(5000) : null;
       return {
         target,
         stalledViewer: stalled,
@@ -128,7 +136,8 @@ export function memoryScenario({ target, count, maxMs, stalled, concurrency = 16
         growth: after && idle ? after.rss - idle.rss : null,
         peakGrowth: peak && idle ? peak - idle.rss : null,
         readerLost: delivery.lostEnvelopes,
-        stalledDisconnected: stalledViewer ? stalledViewer.state.closed : null,
+        stalledDisconnected,
+        stalledBytesRead: stalledViewer ? stalledViewer.state.bytes : null,
         serverAlive: !server.exited(),
       };
     } finally {
