@@ -1,4 +1,5 @@
 import * as Sentry from '@sentry/browser';
+import { spotlightBrowserIntegration } from '@spotlight/sdk-hooks/browser';
 
 // No DSN: in development everything goes to Spotlight (the overlay that the Vite plugin adds connects this SDK
 // to the sidecar). Set VITE_SENTRY_DSN to send to Sentry as well; Spotlight does not change what Sentry gets.
@@ -14,6 +15,9 @@ Sentry.init({
     // purpose, to show Spotlight grouping them into one issue.
     ...defaults.filter((integration) => integration.name !== 'Dedupe'),
     Sentry.browserTracingIntegration(),
+    // Without a DSN the SDK would stay idle (no tracing, no sentry-trace/baggage to the API): this sets it up and
+    // sends everything to the sidecar only. With a DSN it changes nothing for Sentry.
+    spotlightBrowserIntegration(),
   ],
 });
 

@@ -1,6 +1,9 @@
 import { resolveOptions, type SpotlightOptions } from './options.ts';
 import { createSpotlight, type SpotlightHandle } from './spotlight.ts';
 
+// For pages without a DSN: `Sentry.init({ integrations: [spotlightBrowserIntegration()] })` sets the SDK up
+// (browser tracing, trace propagation to the page's backend) and sends everything to the sidecar.
+export { spotlightBrowserIntegration } from '@spotlight/sdk-hooks/browser';
 export type { StoredEnvelope } from './data/store.ts';
 export { ANCHORS, type Anchor, DEFAULT_SIDECAR_URL, type InitialEvent, type SpotlightOptions } from './options.ts';
 export type { SpotlightHandle } from './spotlight.ts';

@@ -1,3 +1,4 @@
+import { connectBrowserSdk } from '@spotlight/sdk-hooks/browser';
 import type { Store } from './data/store.ts';
 
 export interface SdkBridgeOptions {
@@ -7,19 +8,16 @@ export interface SdkBridgeOptions {
 }
 
 /**
- * INTEGRATION POINT: the browser SDK bridge.
- *
- * `@spotlight/sdk-hooks/browser` exports `connectBrowserSdk({ sidecarUrl, onTraceIds })`: it makes the
- * page's Sentry browser SDK send to the sidecar and reports the trace ids this page load started (the
- * session the traces view shows by default). It did not exist when the overlay was written; once it
- * does, replace the body below with:
- *
- *   const bridge = connectBrowserSdk({ sidecarUrl, onTraceIds: (ids) => store.addSessionTraceIds(ids) });
- *   return () => bridge?.disconnect?.();
- *
+ * Connects the page's own Sentry browser SDK (if any, now or later) to the sidecar, and feeds the
+ * trace ids this page load started into the store: they define the session the overlay shows by
+ * default. The page's DSN and sampling for Sentry are left as they are.
  * Returns the cleanup that `destroy()` runs.
  */
 export function connectSdkBridge(options: SdkBridgeOptions): () => void {
-  if (options.debug) console.debug('[Spotlight] browser SDK bridge not available in this build');
-  return () => {};
+  const bridge = connectBrowserSdk({
+    sidecarUrl: options.sidecarUrl,
+    onTraceIds: (ids) => options.store.addSessionTraceIds(ids),
+  });
+  if (options.debug) console.debug('[Spotlight] listening for the page’s Sentry SDK');
+  return () => bridge.disconnect();
 }

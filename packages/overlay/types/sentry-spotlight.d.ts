@@ -68,3 +68,15 @@ export declare function getHandle(): SpotlightHandle | undefined;
 export declare function open(path?: string): void;
 export declare function close(): void;
 export declare function destroy(): void;
+/**
+ * For pages without a DSN: add to `Sentry.init({ integrations: [...] })`. The SDK then sets its
+ * integrations up (browser tracing, trace propagation) and sends everything to the sidecar, nowhere else.
+ */
+export declare function spotlightBrowserIntegration(options?: {
+  sidecarUrl?: string;
+  onTraceIds?: (traceIds: ReadonlySet<string>) => void;
+  waitForClientMs?: number;
+  fetch?: typeof fetch;
+  maxInFlight?: number;
+  maxQueued?: number;
+}): { readonly name: string; setup(client: never): void };

@@ -25,8 +25,10 @@ export interface ConnectBrowserSdkOptions {
   readonly waitForClientMs?: number;
   /** Sends the envelopes (default: the page's `fetch`, unwrapped from Sentry's instrumentation). */
   readonly fetch?: typeof fetch;
-  /** Requests in flight at once (default 32); more envelopes are dropped and counted. */
+  /** Requests in flight at once (default 6, a browser's connections per host); the rest wait in the queue. */
   readonly maxInFlight?: number;
+  /** Envelopes waiting for a request (default 1000); beyond it the newest are dropped and counted. */
+  readonly maxQueued?: number;
 }
 
 export interface BridgeStats {
@@ -41,8 +43,11 @@ export type Disconnect = (() => void) & { readonly disconnect: () => void; stats
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const CLIENT_POLL_MS = 250;
-/** Browsers refuse keepalive requests above 64 KiB (in total); small ones may outlive the page. */
-const KEEPALIVE_LIMIT = 60_000;
+/**
+ * Keepalive requests may outlive the page (an error right before a navigation still arrives), but a
+ * browser refuses them once the keepalive bodies in flight add up to 64 KiB: past that, plain requests.
+ */
+const KEEPALIVE_BUDGET = 60_000;
 
 type WrappedFetch = typeof fetch & { __sentry_original__?: WrappedFetch };
 
@@ -57,62 +62,148 @@ function unwrappedFetch(): typeof fetch | undefined {
   return current?.bind(globalThis);
 }
 
-export function connectBrowserSdk(options: ConnectBrowserSdkOptions): Disconnect {
-  const base = sidecarBaseUrl(options.sidecarUrl);
-  const counts = { sent: 0, failed: 0, dropped: 0 };
+/**
+ * One tap per client: the page may connect twice (the no-DSN integration and the overlay's init),
+ * and every envelope must still reach the sidecar exactly once.
+ */
+interface Tap {
+  readonly traceIds: Set<string>;
+  readonly listeners: Set<(traceIds: ReadonlySet<string>) => void>;
+  readonly counts: { sent: number; failed: number; dropped: number };
+  stop(): void;
+}
+
+/**
+ * Shared through the global object: the page may hold two copies of this module (the app's bundle for
+ * the no-DSN integration, and the overlay's), and a client must still have a single tap.
+ */
+const TAPS: WeakMap<object, Tap> = ((globalThis as { [key: symbol]: unknown })[Symbol.for('sentry-spotlight.bridge-taps')] ??= new WeakMap<
+  object,
+  Tap
+>()) as WeakMap<object, Tap>;
+
+interface TapOptions {
+  readonly base: string | undefined;
+  readonly send: typeof fetch | undefined;
+  readonly maxInFlight: number;
+  readonly maxQueued: number;
+}
+
+function createTap(client: SentryClientLike, options: TapOptions): Tap {
   const traceIds = new Set<string>();
+  const listeners = new Set<(traceIds: ReadonlySet<string>) => void>();
+  const counts = { sent: 0, failed: 0, dropped: 0 };
+  const queue: Uint8Array[] = [];
   const cleanups: (() => void)[] = [];
-  let connected = false;
   let stopped = false;
   let inFlight = 0;
-  const maxInFlight = options.maxInFlight ?? 32;
-  const send = options.fetch ?? unwrappedFetch();
+  let keepaliveBytes = 0;
 
   const addTraceId = (id: unknown) => {
     if (typeof id !== 'string' || !TRACE_ID.test(id) || traceIds.has(id)) return;
     traceIds.add(id);
-    options.onTraceIds?.(new Set(traceIds));
+    for (const listener of listeners) listener(new Set(traceIds));
+  };
+
+  const post = (url: string, body: Uint8Array, keepalive: boolean) =>
+    // text/plain keeps it a "simple" request: no CORS preflight per envelope.
+    (options.send as typeof fetch)(url, {
+      method: 'POST',
+      body: body as Uint8Array<ArrayBuffer>,
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+      credentials: 'omit',
+      keepalive,
+    });
+
+  const deliver = async (url: string, body: Uint8Array) => {
+    const keepalive = keepaliveBytes + body.byteLength <= KEEPALIVE_BUDGET;
+    if (keepalive) keepaliveBytes += body.byteLength;
+    try {
+      let response: Response;
+      try {
+        response = await post(url, body, keepalive);
+      } catch (error) {
+        // The page's keepalive quota is shared (Sentry's own transport uses it too): a refused
+        // keepalive request is sent again as a plain one rather than lost.
+        if (!keepalive) throw error;
+        response = await post(url, body, false);
+      }
+      if (response.ok) counts.sent++;
+      else counts.failed++;
+    } catch {
+      counts.failed++;
+    } finally {
+      if (keepalive) keepaliveBytes -= body.byteLength;
+    }
+  };
+
+  const pump = () => {
+    const { base, send } = options;
+    if (!base || !send) return;
+    while (!stopped && inFlight < options.maxInFlight && queue.length > 0) {
+      const body = queue.shift() as Uint8Array;
+      inFlight++;
+      void deliver(sidecarStreamUrl(base), body).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
   };
 
   const forward = (envelope: SentryEnvelopeLike) => {
     if (stopped) return;
     for (const id of traceIdsOf(envelope)) addTraceId(id);
-    if (!base || !send) return;
-    if (inFlight >= maxInFlight) {
+    if (!options.base || !options.send) return;
+    if (queue.length >= options.maxQueued) {
       counts.dropped++;
       return;
     }
     const body = serializeSdkEnvelope(envelope);
     if (!body) return;
-    inFlight++;
-    // text/plain keeps it a "simple" request: no CORS preflight per envelope.
-    send(sidecarStreamUrl(base), {
-      method: 'POST',
-      body: body as Uint8Array<ArrayBuffer>,
-      headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-      credentials: 'omit',
-      keepalive: body.byteLength < KEEPALIVE_LIMIT,
-    })
-      .then(
-        (response) => {
-          if (response.ok) counts.sent++;
-          else counts.failed++;
-        },
-        () => {
-          counts.failed++;
-        },
-      )
-      .finally(() => {
-        inFlight--;
-      });
+    queue.push(body);
+    pump();
   };
 
+  cleanups.push(listen(client, 'beforeEnvelope', (envelope: SentryEnvelopeLike) => forward(envelope)));
+  // At the start, not at the end: the overlay must know a trace is this page's while it runs, since
+  // the services it calls report before the page's own spans end.
+  cleanups.push(listen(client, 'spanStart', (span: SentrySpanLike) => addTraceId(span?.spanContext?.().traceId)));
+
+  return {
+    traceIds,
+    listeners,
+    counts,
+    stop() {
+      stopped = true;
+      queue.length = 0;
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    },
+  };
+}
+
+export function connectBrowserSdk(options: ConnectBrowserSdkOptions): Disconnect {
+  const tapOptions: TapOptions = {
+    base: sidecarBaseUrl(options.sidecarUrl),
+    send: options.fetch ?? unwrappedFetch(),
+    maxInFlight: options.maxInFlight ?? 6,
+    maxQueued: options.maxQueued ?? 1000,
+  };
+  const listener = (ids: ReadonlySet<string>) => options.onTraceIds?.(ids);
+  let tap: Tap | undefined;
+  let tapClient: SentryClientLike | undefined;
+  let stopped = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
   const hook = (client: SentryClientLike) => {
-    connected = true;
-    cleanups.push(listen(client, 'beforeEnvelope', (envelope: SentryEnvelopeLike) => forward(envelope)));
-    // At the start, not at the end: the overlay must know a trace is this page's while it runs, since
-    // the services it calls report before the page's own spans end.
-    cleanups.push(listen(client, 'spanStart', (span: SentrySpanLike) => addTraceId(span?.spanContext?.().traceId)));
+    if (stopped) return;
+    tap = TAPS.get(client);
+    if (!tap) {
+      tap = createTap(client, tapOptions);
+      TAPS.set(client, tap);
+    }
+    tapClient = client;
+    tap.listeners.add(listener);
+    if (tap.traceIds.size > 0) listener(new Set(tap.traceIds));
   };
 
   const found = options.client ?? findSentryClient();
@@ -120,19 +211,29 @@ export function connectBrowserSdk(options: ConnectBrowserSdkOptions): Disconnect
     hook(found);
   } else {
     const deadline = Date.now() + (options.waitForClientMs ?? 30_000);
-    const timer = setInterval(() => {
+    timer = setInterval(() => {
       const client = findSentryClient();
       if (client) hook(client);
       if (client || Date.now() > deadline) clearInterval(timer);
     }, CLIENT_POLL_MS);
-    cleanups.push(() => clearInterval(timer));
   }
 
   const disconnect = () => {
+    if (stopped) return;
     stopped = true;
-    for (const cleanup of cleanups.splice(0)) cleanup();
+    if (timer !== undefined) clearInterval(timer);
+    if (!tap || !tapClient) return;
+    tap.listeners.delete(listener);
+    // The last connection out turns the tap off; the others keep it sending.
+    if (tap.listeners.size === 0) {
+      tap.stop();
+      TAPS.delete(tapClient);
+    }
   };
-  return Object.assign(disconnect, { disconnect, stats: (): BridgeStats => ({ connected, ...counts }) });
+  return Object.assign(disconnect, {
+    disconnect,
+    stats: (): BridgeStats => ({ connected: tap !== undefined, ...(tap?.counts ?? { sent: 0, failed: 0, dropped: 0 }) }),
+  });
 }
 
 /** `client.on` returns an unsubscribe function in SDK 8+; `stopped` covers a client that does not. */
@@ -164,7 +265,7 @@ function traceIdsOf([header, items]: SentryEnvelopeLike): unknown[] {
  * nothing upstream enables trace propagation to the page's backend (SDKs send no `sentry-trace` or
  * `baggage` while they have no transport). On a page with a DSN it only connects.
  */
-export function spotlightBrowserIntegration(options: Omit<ConnectBrowserSdkOptions, 'client'>): {
+export function spotlightBrowserIntegration(options: Partial<Omit<ConnectBrowserSdkOptions, 'client'>> = {}): {
   readonly name: string;
   setup(client: SentryClientLike): void;
 } {
@@ -175,7 +276,13 @@ export function spotlightBrowserIntegration(options: Omit<ConnectBrowserSdkOptio
         const local: SentryTransportLike = { send: () => Promise.resolve({}), flush: () => Promise.resolve(true) };
         (client as unknown as { _transport?: SentryTransportLike })._transport = local;
       }
-      connectBrowserSdk({ ...options, client });
+      connectBrowserSdk({ ...options, sidecarUrl: options.sidecarUrl ?? pageSidecarUrl(), client });
     },
   };
+}
+
+/** The sidecar the page was told about (`window.__spotlight.initOptions`, as server frameworks seed it), else the default. */
+function pageSidecarUrl(): string {
+  const seeded = (globalThis as { __spotlight?: { initOptions?: { sidecarUrl?: unknown } } }).__spotlight?.initOptions?.sidecarUrl;
+  return typeof seeded === 'string' ? seeded : 'http://localhost:8969';
 }

@@ -8,7 +8,7 @@ export interface SentryBrowser {
   BrowserClient: new (options: Record<string, unknown>) => SentryClientLike & { init(): void; getDsn(): unknown; getOptions(): object };
   defaultStackParser: unknown;
   getCurrentScope(): { setClient(client: unknown): void };
-  captureException(error: unknown): string;
+  captureException(error: unknown, hint?: { extra?: Record<string, unknown> }): string;
   startSpan<T>(context: { name: string }, callback: (span: { spanContext(): { traceId: string } }) => T): T;
   startNewTrace<T>(callback: () => T): T;
   flush(timeout?: number): PromiseLike<boolean>;
@@ -131,6 +131,89 @@ export function bridgeScenarios(Sentry: SentryBrowser): void {
     } finally {
       globalThis.fetch = saved;
     }
+  });
+
+  it('delivers a burst larger than its concurrency, a few requests at a time, none dropped', async () => {
+    const posted: number[] = [];
+    let inFlight = 0;
+    let maxSeen = 0;
+    const slowFetch = (async () => {
+      inFlight++;
+      maxSeen = Math.max(maxSeen, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      posted.push(1);
+      return new Response('{"id":"1"}', { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    const disconnect = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch: slowFetch, maxInFlight: 3, client });
+    disconnects.push(disconnect);
+    for (let i = 0; i < 40; i++) Sentry.captureException(new Error(`burst ${i}`));
+    await Sentry.flush(2000);
+    for (let i = 0; i < 200 && posted.length < 40; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(posted).toHaveLength(40);
+    expect(maxSeen).toBe(3);
+    expect(disconnect.stats()).toEqual({ connected: true, sent: 40, failed: 0, dropped: 0 });
+  });
+
+  it('keeps the keepalive bodies in flight under the browser budget of 64 KiB, sending the rest as plain requests', async () => {
+    let keepaliveInFlight = 0;
+    let maxKeepalive = 0;
+    const flags: boolean[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      const size = (init.body as Uint8Array).byteLength;
+      flags.push(init.keepalive === true);
+      if (init.keepalive) keepaliveInFlight += size;
+      maxKeepalive = Math.max(maxKeepalive, keepaliveInFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (init.keepalive) keepaliveInFlight -= size;
+      return new Response('{"id":"1"}', { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    const disconnect = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch, client });
+    disconnects.push(disconnect);
+    for (let i = 0; i < 6; i++) Sentry.captureException(new Error(`big ${i}`), { extra: { blob: 'x'.repeat(20_000) } });
+    await Sentry.flush(2000);
+    for (let i = 0; i < 200 && disconnect.stats().sent < 6; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(disconnect.stats().sent).toBe(6);
+    expect(maxKeepalive).toBeLessThanOrEqual(60_000);
+    expect(flags.slice(0, 3)).toEqual([true, true, false]);
+  });
+
+  it('sends a keepalive request the browser refuses again as a plain request', async () => {
+    const sent: boolean[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      if (init.keepalive) throw new TypeError('Failed to fetch');
+      sent.push(Boolean(init.keepalive));
+      return new Response('{"id":"1"}', { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    const disconnect = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch, client });
+    disconnects.push(disconnect);
+    Sentry.captureException(new Error('quota used up by the page'));
+    await Sentry.flush(2000);
+    for (let i = 0; i < 100 && disconnect.stats().sent < 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent).toEqual([false]);
+    expect(disconnect.stats()).toEqual({ connected: true, sent: 1, failed: 0, dropped: 0 });
+  });
+
+  it('sends each envelope once when the page connects twice, and keeps sending until the last one leaves', async () => {
+    const { posted, fetch } = recordingFetch();
+    const seen: string[][] = [];
+    const first = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch, client });
+    const second = connectBrowserSdk({ sidecarUrl: 'http://localhost:8969', fetch, client, onTraceIds: (ids) => seen.push([...ids]) });
+    disconnects.push(second);
+    Sentry.captureException(new Error('once'));
+    await Sentry.flush(2000);
+    expect(posted.map((p) => p.types)).toEqual([['event']]);
+    first.disconnect();
+    let traceId = '';
+    Sentry.startNewTrace(() =>
+      Sentry.startSpan({ name: 'after first left' }, (span) => {
+        traceId = span.spanContext().traceId;
+      }),
+    );
+    Sentry.captureException(new Error('still sent'));
+    await Sentry.flush(2000);
+    expect(posted.filter((p) => p.types.includes('event'))).toHaveLength(2);
+    expect(seen.at(-1)).toContain(traceId);
   });
 
   it('without a DSN, the integration sets the SDK up and makes it propagate traces', async () => {
