@@ -5,7 +5,8 @@
 //   --sections=a,b          any of throughput, memory, coldstart, overlay (default: all)
 //   --targets=a,b           any of ours, published, bare (default: all that exist)
 //   --count=N               envelopes per throughput run
-//   --cpu-prof              run our sidecar under `node --cpu-prof` in the headline cell (profiles in bench/results/profiles)
+//   --cpu-prof              run our sidecar under `node --cpu-prof` in the headline cell, and profile the overlay page
+//                           while it loads the replay (profiles in bench/results/profiles; read with profile-top.mjs)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,7 @@ import { LOAD_MIX, loadTemplates } from './lib/envelopes.mjs';
 import { overlayBench } from './lib/overlay-bench.mjs';
 import { BENCH_DIR, installExitHandlers, killAll, publishedVersion, REPO_DIR, targetAvailable } from './lib/processes.mjs';
 import { evaluateTargets, HEADLINE, resultsMarkdown, spliceResults, targetsTable, throughputTable } from './lib/report.mjs';
-import { coldStart, idleMemory, memoryScenario, throughputScenario } from './lib/sidecar-bench.mjs';
+import { coldStart, idleMemory, memoryScenario, PROFILE_DIR, throughputScenario } from './lib/sidecar-bench.mjs';
 
 const SECTIONS = ['throughput', 'memory', 'coldstart', 'overlay'];
 const TARGETS = ['ours', 'published', 'bare'];
@@ -195,7 +196,7 @@ async function main() {
   });
 
   await section('overlay', async () => {
-    results.overlay = await overlayBench({ count: p.overlay.count, log });
+    results.overlay = await overlayBench({ count: p.overlay.count, log, profileDir: flags.cpuProf ? PROFILE_DIR : null });
     if (results.overlay.status !== 'ok') log(`overlay skipped: ${results.overlay.reason}`);
   });
 

@@ -3,7 +3,7 @@
 // longest main-thread task while scrolling each list (from a CDP performance trace, confirmed by the longtask
 // observer), and the JS heap. Written against the contract: host #sentry-spotlight-root with an open shadow root,
 // rows data-testid issue-row / trace-row.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,16 +101,21 @@ export function __instrumentPage(sentinel) {
     const response = await originalFetch.call(this, input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!/\/stream(\?|$)/.test(new URL(url, location.href).pathname) || !response.body) return response;
+    // The sentinel is the replay's last envelope, so it sits near the end of the chunk that brings it: only a
+    // chunk's seam with the previous one and its last 16 KiB are decoded and searched (the full 80 MB stream
+    // decoded and searched would cost the page a second of its own). The sentinel is ASCII: bytes = characters.
     const decoder = new TextDecoder();
+    const WINDOW = 16 * 1024;
     let tail = '';
     const body = response.body.pipeThrough(
       new TransformStream({
         transform(chunk, controller) {
           bench.streamBytes += chunk.byteLength;
           if (bench.sentinelAt === null) {
-            const text = tail + decoder.decode(chunk, { stream: true });
-            seen(text);
-            tail = text.slice(-sentinel.length);
+            seen(tail + decoder.decode(chunk.subarray(0, sentinel.length)));
+            const last = decoder.decode(chunk.subarray(Math.max(0, chunk.byteLength - WINDOW)));
+            seen(last);
+            tail = (tail + last).slice(-sentinel.length);
           }
           controller.enqueue(chunk);
         },
@@ -284,7 +289,11 @@ async function heapUsed(cdp) {
   return { usedBytes: usedSize, totalBytes: totalSize };
 }
 
-export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) {
+/**
+ * `profileDir`: also record a CPU profile of the page while it reads and renders the replay
+ * (overlay-load.cpuprofile, for bench/profile-top.mjs).
+ */
+export async function overlayBench({ count, scrollSteps = 40, log = () => {}, profileDir = null }) {
   const bundle = bundleSizes();
   const skip = overlaySkipReason();
   if (skip) return { status: 'skipped', reason: skip, bundle };
@@ -313,6 +322,11 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) 
     const cdp = await context.newCDPSession(page);
 
     log('overlay: loading the debugger page');
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.goto(`http://127.0.0.1:${server.port}/`, { waitUntil: 'commit' });
     await page.waitForFunction(() => typeof window.__bench?.sentinelAt === 'number', null, { timeout: 120_000, polling: 50 });
     log('overlay: the last envelope reached the SSE client; waiting for the errors list');
@@ -341,6 +355,13 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) 
       'two animation frames',
     );
     log('overlay: errors list rendered; measuring the heap');
+    let loadProfile = null;
+    if (profileDir) {
+      const { profile } = await withTimeout(cdp.send('Profiler.stop'), 30_000, 'CDP Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      loadProfile = join(profileDir, 'overlay-load.cpuprofile');
+      writeFileSync(loadProfile, JSON.stringify(profile));
+    }
     const heapAfterLoad = await heapUsed(cdp);
 
     log('overlay: scrolling the errors list');
@@ -377,6 +398,7 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {} }) 
       traces,
       heap: { afterLoad: heapAfterLoad, end: heapEnd },
       pageErrors: pageErrors.slice(0, 5),
+      loadProfile: loadProfile ? loadProfile.slice(REPO_DIR.length + 1) : null,
     };
   } finally {
     await context?.close().catch(() => {});

@@ -273,6 +273,12 @@ export function overlaySection(overlay) {
         ['last envelope read by the SSE client', formatMs(e.sentinelReceivedMs)],
         ['errors list rendered after it (from navigation)', formatMs(e.renderedMs)],
         [
+          'long tasks while the replay was read and rendered',
+          e.longTasksDuringLoadMs?.length
+            ? `${e.longTasksDuringLoadMs.length} over 50 ms, longest ${formatMs(Math.max(...e.longTasksDuringLoadMs))} (${formatMiB(e.streamBytes)} of SSE)`
+            : `none over 50 ms (${formatMiB(e.streamBytes)} of SSE)`,
+        ],
+        [
           'longest task while scrolling errors (CDP trace)',
           `${formatMs(e.scroll.longestTaskMs)} (${e.scroll.tasksOver50} over 50 ms; max frame gap ${formatMs(e.scroll.maxFrameGapMs)})`,
         ],
