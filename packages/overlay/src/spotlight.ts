@@ -1,4 +1,5 @@
 import { decodeWireEnvelope, parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { unwrappedFetch } from '@spotlight/sdk-hooks/browser';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { connectSse, type SseClient } from './data/sseClient.ts';
@@ -44,6 +45,9 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   const cleanups: (() => void)[] = [];
 
   const store: Store = createStore({ cap: options.maxEnvelopes });
+  // The page's fetch without Sentry's instrumentation: the overlay's own requests to the sidecar must not
+  // show up as spans and breadcrumbs of the app it is debugging (nor carry its trace headers).
+  const sidecarFetch: typeof fetch = unwrappedFetch() ?? win.fetch.bind(win);
   const addEnvelope = (input: InitialEvent, id?: string): boolean => {
     try {
       return store.add(toStoredForm(input), id);
@@ -106,7 +110,7 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
       // The sidecar tells every viewer (`spotlight.clear`); clearing here too keeps this page right when it is down.
       store.clear();
       controller.seenEnvelopeIds.clear();
-      const response = await win.fetch(`${options.sidecarUrl}/clear`, { method: 'DELETE', credentials: 'omit' });
+      const response = await sidecarFetch(`${options.sidecarUrl}/clear`, { method: 'DELETE', credentials: 'omit' });
       if (!response.ok) throw new Error(`the sidecar answered ${response.status}`);
     },
     reconnect: () => sse?.reconnect(),
@@ -138,6 +142,7 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
 
   sse = connectSse({
     url: `${options.sidecarUrl}/stream`,
+    fetch: sidecarFetch,
     onEnvelope: (envelope, id) => store.add(envelope, id),
     onClear: () => {
       store.clear();

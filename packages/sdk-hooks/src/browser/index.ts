@@ -56,7 +56,7 @@ type WrappedFetch = typeof fetch & { __sentry_original__?: WrappedFetch };
  * must not appear, or every envelope sent would add to the next one. Sentry keeps the original on
  * the wrapper (`__sentry_original__`).
  */
-function unwrappedFetch(): typeof fetch | undefined {
+export function unwrappedFetch(): typeof fetch | undefined {
   let current = globalThis.fetch as WrappedFetch | undefined;
   for (let i = 0; i < 10 && current?.__sentry_original__; i++) current = current.__sentry_original__;
   return current?.bind(globalThis);
