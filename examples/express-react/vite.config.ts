@@ -1,4 +1,4 @@
-import { spotlight } from '@spotlight/sdk-hooks/vite';
+import { spotlight } from 'sentry-spotlight/vite';
 import { defineConfig } from 'vite';
 
 // scripts/dev.mjs starts the API first and passes its address here.

@@ -1,7 +1,7 @@
 // A plain Node script (a nightly import, a CLI, a cron job) debugged with Spotlight: one init call, no DSN.
 // The first envelope starts the sidecar if none runs (it exits by itself after a while without use).
 import * as Sentry from '@sentry/node';
-import * as Spotlight from '@spotlight/sdk-hooks/node';
+import * as Spotlight from 'sentry-spotlight';
 
 Spotlight.init({ sentry: Sentry, sentryOptions: { release: 'inventory-import@1.0.0' } });
 

@@ -54,6 +54,34 @@ export default defineConfig(({ mode }): UserConfig => {
     oxc: { jsx: { runtime: 'automatic' } },
     logLevel: 'warn',
   };
+  if (mode === 'node') {
+    // The server side of the one package users install: dist/node.js (`import * as Spotlight from
+    // 'sentry-spotlight'` under Node, through the `node` export condition), dist/express.js and dist/vite.js.
+    // They re-export the SDK hooks, which stay an import with their own dependencies.
+    return {
+      root,
+      logLevel: 'warn',
+      resolve: { conditions: ['source'] },
+      build: {
+        ssr: true,
+        outDir: 'dist',
+        emptyOutDir: false,
+        target: 'node20',
+        sourcemap: true,
+        minify: false,
+        rolldownOptions: {
+          input: {
+            node: entry('./src/node.ts'),
+            express: entry('./src/express.ts'),
+            vite: entry('./src/vite.ts'),
+            browser: entry('./src/browser.ts'),
+          },
+          external: [/^@spotlight\/sdk-hooks/, /^node:/],
+          output: { format: 'es', entryFileNames: '[name].js' },
+        },
+      },
+    };
+  }
   if (mode === 'page') {
     return {
       ...shared,

@@ -1,6 +1,6 @@
 import * as Sentry from '@sentry/node';
-import { spotlightErrorPage, spotlightOverlay } from '@spotlight/sdk-hooks/express';
 import express from 'express';
+import { spotlightErrorPage, spotlightOverlay } from 'sentry-spotlight/express';
 
 export class InventoryError extends Error {
   name = 'InventoryError';

@@ -1,6 +1,6 @@
 // Loaded with `node --import ./server/instrument.mjs` so that Sentry instruments Express before it is imported.
 import * as Sentry from '@sentry/node';
-import { spotlightIntegration } from '@spotlight/sdk-hooks/node';
+import { spotlightIntegration } from 'sentry-spotlight';
 
 Sentry.init({
   // No DSN needed: in development Spotlight gets every error, span and log (and starts its sidecar when

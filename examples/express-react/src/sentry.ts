@@ -1,5 +1,5 @@
 import * as Sentry from '@sentry/browser';
-import { spotlightBrowserIntegration } from '@spotlight/sdk-hooks/browser';
+import { spotlightBrowserIntegration } from 'sentry-spotlight/browser';
 
 // No DSN: in development everything goes to Spotlight (the overlay that the Vite plugin adds connects this SDK
 // to the sidecar). Set VITE_SENTRY_DSN to send to Sentry as well; Spotlight does not change what Sentry gets.
