@@ -58,8 +58,9 @@ const results = {
     ],
   },
   coldStart: [
-    { target: 'ours', medianMs: 140, samplesMs: [140], errors: [] },
+    { target: 'ours', medianMs: 140, medianCpuMs: 120, samplesMs: [140], errors: [] },
     { target: 'published', medianMs: 1600, samplesMs: [1600], errors: [] },
+    { target: 'bare', medianMs: 60, samplesMs: [60], errors: [] },
   ],
   overlay: { status: 'skipped', reason: 'the overlay is not built yet', bundle: { esm: null, page: null } },
 };
@@ -88,7 +89,27 @@ describe('evaluateTargets', () => {
       measured: '100,000 envelopes; settled +20.0 MiB, peak +70.0 MiB; stalled viewer disconnected',
       result: 'MISSED',
     });
-    expect(rows['cold-start']).toMatchObject({ measured: '140 ms (published 1600 ms)', result: 'met' });
+    expect(rows['cold-start']).toMatchObject({
+      measured: '140 ms, 120 ms CPU (published 1600 ms; bare node:http floor 60 ms)',
+      result: 'met',
+    });
+  });
+
+  it('judges scrolling on the main thread CPU time of the longest task, wall time shown beside it', () => {
+    const scroll = (wall: number, cpu: number | null) => ({ longestTaskMs: wall, longestTaskThreadMs: cpu });
+    const withOverlay = {
+      ...results,
+      overlay: {
+        status: 'ok',
+        bundle: { esm: { bytes: 400_000, gzipBytes: 120 * 1024 } },
+        errors: { scroll: scroll(61, 38) },
+        traces: { status: 'ok', scroll: scroll(45, 44) },
+      },
+    };
+    const row = evaluateTargets(withOverlay).find((r: { id: string }) => r.id === 'scroll-long-task');
+    expect(row).toMatchObject({ measured: 'longest 44 ms (errors 38 ms CPU, 61 ms wall; traces 44 ms CPU, 45 ms wall)', result: 'met' });
+    withOverlay.overlay.traces.scroll = scroll(70, null);
+    expect(evaluateTargets(withOverlay).find((r: { id: string }) => r.id === 'scroll-long-task').result).toBe('MISSED');
   });
 
   it('says "not measured" for what did not run', () => {

@@ -172,6 +172,7 @@ function postOnce(port, body) {
 export async function coldStart(target, { reps, timeoutMs = 15_000 }) {
   const body = stamp(templates().error, markerFactory().marker(0));
   const samples = [];
+  const cpuSamples = [];
   const errors = [];
   for (let i = 0; i < reps; i++) {
     const port = await freePort();
@@ -185,8 +186,13 @@ export async function coldStart(target, { reps, timeoutMs = 15_000 }) {
         if (child.exitCode !== null) break;
         await sleep(2);
       }
-      if (status === 200) samples.push(performance.now() - started);
-      else errors.push(`run ${i + 1}: last answer ${status}${child.exitCode !== null ? `, exited ${child.exitCode}` : ''}`);
+      if (status === 200) {
+        samples.push(performance.now() - started);
+        // CPU the process used until then (all its threads; 10 ms resolution): unlike wall time, barely moved by
+        // whatever else the machine runs.
+        const cpu = processSample(child.pid)?.cpuMs;
+        if (cpu !== undefined) cpuSamples.push(cpu);
+      } else errors.push(`run ${i + 1}: last answer ${status}${child.exitCode !== null ? `, exited ${child.exitCode}` : ''}`);
     } finally {
       await stopChild(child);
     }
@@ -198,6 +204,8 @@ export async function coldStart(target, { reps, timeoutMs = 15_000 }) {
     samplesMs: samples.map((s) => round(s, 1)),
     medianMs: round(median(samples), 1),
     minMs: samples.length ? round(Math.min(...samples), 1) : null,
+    cpuMs: cpuSamples,
+    medianCpuMs: round(median(cpuSamples), 0),
     errors,
   };
 }
