@@ -8,9 +8,10 @@
 //   --cpu-prof              run our sidecar under `node --cpu-prof` in the headline cell, and profile the overlay page
 //                           while it loads the replay (profiles in bench/results/profiles; read with profile-top.mjs)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { formatRows, profileTable, readProfile, topSelf, topTotal } from './lib/cpuprofile.mjs';
 import { LOAD_MIX, loadTemplates } from './lib/envelopes.mjs';
 import { overlayBench } from './lib/overlay-bench.mjs';
 import { BENCH_DIR, installExitHandlers, killAll, publishedVersion, REPO_DIR, targetAvailable } from './lib/processes.mjs';
@@ -117,6 +118,7 @@ async function main() {
     return !missing;
   });
   const templates = loadTemplates();
+  if (flags.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
   const results = {
     date: new Date().toISOString(),
     mode: p.mode,
@@ -164,6 +166,27 @@ async function main() {
       }
     }
   });
+
+  if (flags.cpuProf && results.throughput) {
+    // The headline cell ran our sidecar under --cpu-prof: rank its functions (bench/profile-top.mjs prints more).
+    const file = readdirSync(PROFILE_DIR)
+      .filter((f) => f.startsWith('CPU.') && f.endsWith('.cpuprofile'))
+      .map((f) => join(PROFILE_DIR, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (file) {
+      const table = profileTable(readProfile(file));
+      results.profile = {
+        file: file.slice(REPO_DIR.length + 1),
+        totalMs: Math.round(table.totalMs),
+        self: topSelf(table, 20).map((r) => ({ name: r.name, ms: Math.round(r.selfMs) })),
+        total: topTotal(table, 25, /packages\/sidecar|node_modules\/(express|router)/).map((r) => ({
+          name: r.name,
+          ms: Math.round(r.totalMs),
+        })),
+      };
+      log(`our sidecar's profile: ${results.profile.file}\n${formatRows(topSelf(table, 20), table.totalMs, 'selfMs')}`);
+    }
+  }
 
   await section('memory', async () => {
     results.memory = { idle: [], load: [] };
