@@ -77,10 +77,10 @@ interface Tap {
  * Shared through the global object: the page may hold two copies of this module (the app's bundle for
  * the no-DSN integration, and the overlay's), and a client must still have a single tap.
  */
-const TAPS: WeakMap<object, Tap> = ((globalThis as { [key: symbol]: unknown })[Symbol.for('sentry-spotlight.bridge-taps')] ??= new WeakMap<
-  object,
-  Tap
->()) as WeakMap<object, Tap>;
+const TAPS_KEY = Symbol.for('sentry-spotlight.bridge-taps');
+const tapHolder = globalThis as { [TAPS_KEY]?: WeakMap<object, Tap> };
+const TAPS: WeakMap<object, Tap> = tapHolder[TAPS_KEY] ?? new WeakMap<object, Tap>();
+tapHolder[TAPS_KEY] = TAPS;
 
 interface TapOptions {
   readonly base: string | undefined;
