@@ -250,16 +250,18 @@ export function groupIssues(events: readonly ErrorEventRecord[]): Issue[] {
   return issues.sort((a, b) => b.lastSeen - a.lastSeen || b.latest.receivedAt - a.latest.receivedAt);
 }
 
-let lastEnvelopes: readonly StoredEnvelope[] | undefined;
-let lastIssues: Issue[] = [];
+// Per array: the errors view and the tabs group the selected session's envelopes, a link to an event
+// of another session groups them all; neither evicts the other.
+const issuesCache = new WeakMap<readonly StoredEnvelope[], Issue[]>();
 
-/** The issues of the store's envelopes; recomputed only when the array changes. */
+/** The issues of these envelopes (the store's, or a session's); recomputed only when the array changes. */
 export function selectIssues(envelopes: readonly StoredEnvelope[]): Issue[] {
-  if (envelopes !== lastEnvelopes) {
-    lastIssues = groupIssues(selectErrorEvents(envelopes));
-    lastEnvelopes = envelopes;
+  let issues = issuesCache.get(envelopes);
+  if (issues === undefined) {
+    issues = groupIssues(selectErrorEvents(envelopes));
+    issuesCache.set(envelopes, issues);
   }
-  return lastIssues;
+  return issues;
 }
 
 /** How many error events arrived in envelopes the user has not seen yet. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   createSessionSelector,
+  createVisibilitySelector,
+  createVisibleEnvelopeSelector,
+  createVisibleRowSelector,
+  createVisibleTraceSelector,
   isEnvelopeVisible,
   isRowVisible,
   isTraceVisible,
@@ -237,5 +241,60 @@ describe('visibility', () => {
     const a = select({ envelopes, page });
     expect(select({ envelopes, page })).toBe(a);
     expect(select({ envelopes, page: { ...page, traceIds: new Set([EXPRESS_TRACE, PROBE_11_TRACE]) } })).not.toBe(a);
+  });
+});
+
+describe('what a selection shows, one object for the tabs and every view', () => {
+  const envelopes = [...stored([...PROBE_11, ...PROBE_10, ...EXPRESS]), tracelessError('late', 1795516519)];
+  const page = { loadedAt: 1795516518000, traceIds: new Set([EXPRESS_TRACE]) };
+  const sessions = createSessionSelector()({ envelopes, page });
+  const traces = selectTraces(envelopes);
+  const none: ReadonlySet<string> = new Set();
+
+  it('memoizes the visibility on its inputs', () => {
+    const select = createVisibilitySelector();
+    const selection = { kind: 'current' } as const;
+    const a = select(sessions, selection, none, traces);
+    expect(select(sessions, selection, none, traces)).toBe(a);
+    const pinned = select(sessions, selection, new Set([PROBE_11_TRACE]), traces);
+    expect(pinned).not.toBe(a);
+    expect([...pinned.traceIds]).toEqual([PROBE_11_TRACE, EXPRESS_TRACE]);
+  });
+
+  it("gives the selected session's envelopes, the store's own array for all sessions", () => {
+    const select = createVisibleEnvelopeSelector();
+    const current = visibility(sessions, { kind: 'current' }, none, traces);
+    const shown = select(envelopes, current);
+    expect(shown.map((e) => e.id)).toEqual([
+      'express-web-span-8',
+      'express-web-log-9',
+      'express-api-event-10',
+      'express-api-span-12',
+      'express-api-log-13',
+      'late',
+    ]);
+    expect(select(envelopes, current)).toBe(shown);
+    const earlier = visibility(sessions, { kind: 'session', id: `session:trace:${PROBE_10_ERROR}` }, none, traces);
+    expect(select(envelopes, earlier).map((e) => e.id)).toEqual(['event-5', 'transaction-6', 'log-7']);
+    expect(select(envelopes, visibility(sessions, { kind: 'all' }, none, traces))).toBe(envelopes);
+  });
+
+  it('gives the traces and rows of the selection', () => {
+    const current = visibility(sessions, { kind: 'current' }, new Set([PROBE_11_TRACE]), traces);
+    const selectTracesShown = createVisibleTraceSelector();
+    const shown = selectTracesShown(traces, current);
+    expect(shown.map((t) => t.traceId)).toEqual([EXPRESS_TRACE, PROBE_11_TRACE]);
+    expect(selectTracesShown(traces, current)).toBe(shown);
+    const all = visibility(sessions, { kind: 'all' }, none, traces);
+    expect(selectTracesShown(traces, all)).toBe(traces.traces);
+    const rows = [
+      { id: 'a', traceId: EXPRESS_TRACE, envelopeId: 'x' },
+      { id: 'b', traceId: PROBE_10_TRANSACTION, envelopeId: 'y' },
+      { id: 'c', envelopeId: 'late' },
+      { id: 'd', envelopeId: 'event-5' },
+    ];
+    const selectRows = createVisibleRowSelector<(typeof rows)[number]>();
+    expect(selectRows(rows, current).map((r) => r.id)).toEqual(['a', 'c']);
+    expect(selectRows(rows, all)).toBe(rows);
   });
 });

@@ -3,7 +3,7 @@ import { logsOfEnvelope } from './logs.ts';
 import { sdkLanguage } from './sdks.ts';
 import { spansOfEnvelope } from './spans.ts';
 import type { StoredEnvelope } from './store.ts';
-import { selectTraces, type TraceIndex } from './traces.ts';
+import { selectTraces, type Trace, type TraceIndex } from './traces.ts';
 import { errorsOfEnvelope } from './tracesErrors.ts';
 import { cachedPer, hexId, isRecord } from './tracesPayload.ts';
 
@@ -318,6 +318,62 @@ export function visibility(
   }
   for (const traceId of traceIds) for (const id of traces.envelopesByTrace.get(traceId) ?? []) envelopeIds.add(id);
   return { all: false, traceIds, envelopeIds };
+}
+
+/**
+ * Memoized `visibility`: every view and the tabs get the same object for the same inputs, so what is
+ * derived from it (visible envelopes, the issues of those) is computed once per change, not per view.
+ */
+export function createVisibilitySelector(): typeof visibility {
+  let last: { inputs: Parameters<typeof visibility>; output: Visibility } | undefined;
+  return (...inputs) => {
+    if (last === undefined || inputs.some((input, i) => input !== last?.inputs[i])) last = { inputs, output: visibility(...inputs) };
+    return last.output;
+  };
+}
+
+export const selectVisibility = createVisibilitySelector();
+
+/**
+ * The stored envelopes a selection shows, oldest first: the store's own array for "All sessions"
+ * (so selectors memoized on it stay warm), else a filtered copy memoized on both inputs.
+ */
+export function createVisibleEnvelopeSelector(): (envelopes: readonly StoredEnvelope[], v: Visibility) => readonly StoredEnvelope[] {
+  let last: { envelopes: readonly StoredEnvelope[]; v: Visibility; output: readonly StoredEnvelope[] } | undefined;
+  return (envelopes, v) => {
+    if (v.all) return envelopes;
+    if (last?.envelopes !== envelopes || last.v !== v) {
+      last = { envelopes, v, output: envelopes.filter((e) => v.envelopeIds.has(e.id)) };
+    }
+    return last.output;
+  };
+}
+
+export const selectVisibleEnvelopes = createVisibleEnvelopeSelector();
+
+/** The traces a selection shows, newest first (the index's own list for "All sessions"). Memoized on both inputs. */
+export function createVisibleTraceSelector(): (traces: TraceIndex, v: Visibility) => readonly Trace[] {
+  let last: { traces: TraceIndex; v: Visibility; output: readonly Trace[] } | undefined;
+  return (traces, v) => {
+    if (v.all) return traces.traces;
+    if (last?.traces !== traces || last.v !== v) last = { traces, v, output: traces.traces.filter((t) => v.traceIds.has(t.traceId)) };
+    return last.output;
+  };
+}
+
+export const selectVisibleTraces = createVisibleTraceSelector();
+
+/** Rows (log lines, errors) a selection shows, see `isRowVisible`. Memoized on both inputs. */
+export function createVisibleRowSelector<R extends { readonly traceId?: string; readonly envelopeId: string }>(): (
+  rows: readonly R[],
+  v: Visibility,
+) => readonly R[] {
+  let last: { rows: readonly R[]; v: Visibility; output: readonly R[] } | undefined;
+  return (rows, v) => {
+    if (v.all) return rows;
+    if (last?.rows !== rows || last.v !== v) last = { rows, v, output: rows.filter((row) => isRowVisible(v, row)) };
+    return last.output;
+  };
 }
 
 export function isTraceVisible(v: Visibility, traceId: string): boolean {

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ConnectionState } from '../data/store.ts';
+import { useSessionView } from '../views/sessions/useSessions.ts';
 import { EmptyState, Icon, SpotlightLogo } from './components.tsx';
 import { formatCount } from './format.ts';
 import { useController, useEnvelopes, useRoute, useSpotlightStore } from './hooks.ts';
@@ -70,11 +71,12 @@ function ClearButton() {
 function Tabs({ active }: { active: string | undefined }) {
   const controller = useController();
   const envelopes = useEnvelopes();
+  const { visibility } = useSessionView();
   return (
     <div role="tablist" aria-label="Spotlight views" className="flex h-full items-stretch gap-1">
       {views.map((view) => {
         const selected = view.id === active;
-        const count = view.count?.(envelopes);
+        const count = view.count?.(envelopes, visibility);
         return (
           <button
             key={view.id}

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import type { Visibility } from '../data/sessions.ts';
 import type { StoredEnvelope } from '../data/store.ts';
 import { ErrorsView, errorsTabCount } from '../views/errors/ErrorsView.tsx';
 import { LogsView, logsTabCount } from '../views/logs/LogsView.tsx';
@@ -18,10 +19,12 @@ export interface ViewDefinition {
   readonly title: string;
   readonly component: ComponentType<ViewProps>;
   /**
-   * The number in the tab (e.g. issues, traces), from the store's envelopes. Called on every store
-   * change: memoize on the array (selectors in src/data are). Leave out for no number.
+   * The number in the tab: what the view lists (e.g. the selected session's issues, traces), from the
+   * store's envelopes and what the session selection shows (`visible`; ignore it for views that show
+   * everything). Called on every store or selection change: memoize on the inputs (selectors in
+   * src/data are). Leave out for no number.
    */
-  readonly count?: (envelopes: readonly StoredEnvelope[]) => number;
+  readonly count?: (envelopes: readonly StoredEnvelope[], visible: Visibility) => number;
 }
 
 /**

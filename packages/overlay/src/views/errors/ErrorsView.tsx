@@ -1,18 +1,18 @@
-import { type Issue, selectIssues } from '../../data/grouping.ts';
+import { selectErrorEvents, selectIssues } from '../../data/grouping.ts';
+import { resolveIssueRoute } from '../../data/issueRoute.ts';
+import { selectVisibleEnvelopes, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { EmptyState } from '../../ui/components.tsx';
 import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
 import type { ViewProps } from '../../ui/views.ts';
+import { SessionPicker } from '../sessions/SessionPicker.tsx';
+import { useSessionView } from '../sessions/useSessions.ts';
 import { IssueDetail } from './IssueDetail.tsx';
-import { IssueList } from './IssueList.tsx';
+import { IssueList, NoErrors } from './IssueList.tsx';
 
-/** The tab's number: how many issues there are. */
-export function errorsTabCount(envelopes: readonly StoredEnvelope[]): number {
-  return selectIssues(envelopes).length;
-}
-
-function findIssueOfEvent(issues: readonly Issue[], eventId: string): Issue | undefined {
-  return issues.find((issue) => issue.events.some((event) => event.eventId === eventId || event.key === eventId));
+/** The tab's number: the issues the list shows (those of the selected session). */
+export function errorsTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
+  return selectIssues(selectVisibleEnvelopes(envelopes, visible)).length;
 }
 
 function Gone({ what }: { what: string }) {
@@ -28,24 +28,40 @@ function Gone({ what }: { what: string }) {
 }
 
 /**
- * Routes: `/errors` (the issue list), `/errors/<issue id>` (its latest event),
+ * Routes: `/errors` (the selected session's issues), `/errors/<issue id>` (its latest event),
  * `/errors/<issue id>/<event key>` (one of its events), `/errors/events/<event id>` (the issue of an
- * event, for links from traces and logs).
+ * event, for links from traces, logs, error pages: found in any session).
  */
 export function ErrorsView({ path }: ViewProps) {
   const envelopes = useEnvelopes();
-  const issues = selectIssues(envelopes);
-  const [first, second] = path;
-  if (first === 'events' && second !== undefined) {
-    const issue = findIssueOfEvent(issues, second);
-    if (!issue) return <Gone what="event" />;
-    const event = issue.events.find((e) => e.eventId === second || e.key === second);
-    return <IssueDetail issue={issue} eventKey={event?.key} />;
+  const session = useSessionView();
+  const issues = selectIssues(selectVisibleEnvelopes(envelopes, session.visibility));
+  const route = resolveIssueRoute(path, issues, () => selectIssues(envelopes));
+  if (route.kind === 'gone') return <Gone what={route.what} />;
+  if (route.kind === 'issue') {
+    const showAll = () => session.ui.select({ kind: 'all' });
+    return <IssueDetail issue={route.issue} eventKey={route.eventKey} onShowAllSessions={route.inSelection ? undefined : showAll} />;
   }
-  if (first !== undefined) {
-    const issue = issues.find((i) => i.id === first);
-    if (!issue) return <Gone what="issue" />;
-    return <IssueDetail issue={issue} eventKey={second} />;
+  let empty = <NoErrors />;
+  if (issues.length === 0) {
+    const hidden = selectErrorEvents(envelopes).length;
+    if (hidden > 0) {
+      empty = (
+        <EmptyState title="No errors in this session" testId="errors-empty-session">
+          <p>
+            {hidden} {hidden === 1 ? 'error is' : 'errors are'} in {session.selection.kind === 'current' ? 'earlier' : 'other'} sessions.{' '}
+            <button
+              type="button"
+              data-testid="show-all-sessions"
+              className="text-accent hover:underline"
+              onClick={() => session.ui.select({ kind: 'all' })}
+            >
+              Show all sessions
+            </button>
+          </p>
+        </EmptyState>
+      );
+    }
   }
-  return <IssueList issues={issues} />;
+  return <IssueList issues={issues} toolbar={<SessionPicker />} empty={empty} />;
 }

@@ -32,8 +32,20 @@ function StepButton({
   );
 }
 
-/** One issue: its headline, its events to step through, and the chosen event in full. */
-export function IssueDetail({ issue, eventKey }: { issue: Issue; eventKey: string | undefined }) {
+/**
+ * One issue: its headline, its events to step through, and the chosen event in full.
+ * `onShowAllSessions` is given when it was opened from a link although the selected session does
+ * not hold it: the detail then says so and offers to list every session.
+ */
+export function IssueDetail({
+  issue,
+  eventKey,
+  onShowAllSessions,
+}: {
+  issue: Issue;
+  eventKey: string | undefined;
+  onShowAllSessions?: () => void;
+}) {
   const navigate = useNavigate();
   const now = useNow();
   const found = eventKey !== undefined ? issue.events.findIndex((e) => e.key === eventKey) : -1;
@@ -53,6 +65,14 @@ export function IssueDetail({ issue, eventKey }: { issue: Issue; eventKey: strin
           <Icon name="left" className="size-3.5" />
           All issues
         </button>
+        {onShowAllSessions !== undefined && (
+          <p data-testid="issue-outside-session" className="mb-2 text-xs text-amber-300/90">
+            Not in the selected session, so the issue list hides it.{' '}
+            <button type="button" data-testid="issue-show-all-sessions" className="text-accent hover:underline" onClick={onShowAllSessions}>
+              Show all sessions
+            </button>
+          </p>
+        )}
         <div className="flex items-start gap-3">
           <div className="min-w-0 flex-1">
             <h1 className="flex flex-wrap items-baseline gap-x-2 text-[17px] leading-snug">

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { Issue } from '../../data/grouping.ts';
 import { Chip, EmptyState, LEVEL_BAR } from '../../ui/components.tsx';
 import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
@@ -21,7 +21,8 @@ function matches(issue: Issue, query: string): boolean {
     .every((word) => haystack.includes(word));
 }
 
-function NoErrors() {
+/** Nothing captured yet, or no sidecar to read from. */
+export function NoErrors() {
   const controller = useController();
   const { connection } = useSpotlightStore();
   const waiting = connection.status !== 'open';
@@ -99,8 +100,11 @@ function IssueRow({ issue, now, top }: { issue: Issue; now: number; top: number 
   );
 }
 
-/** Every issue, most recently seen first; virtualized, so thousands of rows scroll smoothly. */
-export function IssueList({ issues }: { issues: readonly Issue[] }) {
+/**
+ * Issues, most recently seen first; virtualized, so thousands of rows scroll smoothly. `toolbar` holds
+ * the session selector; `empty` shows when there are none.
+ */
+export function IssueList({ issues, toolbar, empty }: { issues: readonly Issue[]; toolbar?: ReactNode; empty: ReactNode }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim());
   const filtered = useMemo(() => issues.filter((issue) => matches(issue, deferredQuery)), [issues, deferredQuery]);
@@ -115,11 +119,10 @@ export function IssueList({ issues }: { issues: readonly Issue[] }) {
   });
   const events = useMemo(() => issues.reduce((sum, issue) => sum + issue.count, 0), [issues]);
 
-  if (issues.length === 0) return <NoErrors />;
-
   return (
     <div className="flex h-full flex-col">
       <div className="flex shrink-0 items-center gap-3 border-b border-line px-5 py-2">
+        {toolbar}
         <input
           type="search"
           data-testid="issue-filter"
@@ -134,27 +137,33 @@ export function IssueList({ issues }: { issues: readonly Issue[] }) {
           {issues.length} {issues.length === 1 ? 'issue' : 'issues'} · {events} {events === 1 ? 'event' : 'events'}
         </span>
       </div>
-      <div
-        aria-hidden="true"
-        className="grid shrink-0 grid-cols-[minmax(0,1fr)_minmax(0,11rem)_4.5rem_6.5rem] gap-4 border-b border-line bg-surface-2/40 py-1.5 pr-5 pl-[15px] text-[11px] font-medium tracking-wider text-fg-faint uppercase"
-      >
-        <span>Issue</span>
-        <span>Services</span>
-        <span className="text-right">Events</span>
-        <span className="text-right">Last / first</span>
-      </div>
-      <div ref={scrollRef} data-testid="issue-list" className="spotlight-scroll min-h-0 flex-1 overflow-auto">
-        {filtered.length === 0 ? (
-          <p className="px-5 py-6 text-fg-muted">No issue matches “{deferredQuery}”.</p>
-        ) : (
-          <ul aria-label="Issues" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const issue = filtered[item.index];
-              return issue ? <IssueRow key={item.key} issue={issue} now={now} top={item.start} /> : null;
-            })}
-          </ul>
-        )}
-      </div>
+      {issues.length === 0 ? (
+        empty
+      ) : (
+        <>
+          <div
+            aria-hidden="true"
+            className="grid shrink-0 grid-cols-[minmax(0,1fr)_minmax(0,11rem)_4.5rem_6.5rem] gap-4 border-b border-line bg-surface-2/40 py-1.5 pr-5 pl-[15px] text-[11px] font-medium tracking-wider text-fg-faint uppercase"
+          >
+            <span>Issue</span>
+            <span>Services</span>
+            <span className="text-right">Events</span>
+            <span className="text-right">Last / first</span>
+          </div>
+          <div ref={scrollRef} data-testid="issue-list" className="spotlight-scroll min-h-0 flex-1 overflow-auto">
+            {filtered.length === 0 ? (
+              <p className="px-5 py-6 text-fg-muted">No issue matches “{deferredQuery}”.</p>
+            ) : (
+              <ul aria-label="Issues" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+                {virtualizer.getVirtualItems().map((item) => {
+                  const issue = filtered[item.index];
+                  return issue ? <IssueRow key={item.key} issue={issue} now={now} top={item.start} /> : null;
+                })}
+              </ul>
+            )}
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { selectLogs } from '../../data/logs.ts';
-import { isRowVisible } from '../../data/sessions.ts';
+import { type LogRow, selectLogs } from '../../data/logs.ts';
+import { createVisibleRowSelector, isRowVisible, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { Chip, EmptyState, Icon } from '../../ui/components.tsx';
 import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
@@ -9,9 +9,11 @@ import { SessionPicker } from '../sessions/SessionPicker.tsx';
 import { useSessionView } from '../sessions/useSessions.ts';
 import { LogList } from './LogList.tsx';
 
-/** The tab's number: log lines in the store. */
-export function logsTabCount(envelopes: readonly StoredEnvelope[]): number {
-  return selectLogs(envelopes).length;
+const selectVisibleLogs = createVisibleRowSelector<LogRow>();
+
+/** The tab's number: the log lines of the selected session (and of pinned traces). */
+export function logsTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
+  return selectVisibleLogs(selectLogs(envelopes), visible).length;
 }
 
 /** Routes: `/logs` (the session's lines), `/logs/trace/<trace id>` (one trace's), `/logs/line/<log id>` (one selected). */

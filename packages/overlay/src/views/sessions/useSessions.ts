@@ -1,5 +1,12 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import { isEnvelopeVisible, type PageInfo, type SessionIndex, selectSessions, type Visibility, visibility } from '../../data/sessions.ts';
+import {
+  type PageInfo,
+  type SessionIndex,
+  selectSessions,
+  selectVisibility,
+  selectVisibleEnvelopes,
+  type Visibility,
+} from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces, type TraceIndex } from '../../data/traces.ts';
 import { useController, useSpotlightStore } from '../../ui/hooks.ts';
@@ -24,7 +31,8 @@ export function useSessionView(): SessionView {
   const page = useMemo<PageInfo>(() => ({ loadedAt: PAGE_LOADED_AT, traceIds: sessionTraceIds }), [sessionTraceIds]);
   const sessions = selectSessions({ envelopes, page });
   const traces = selectTraces(envelopes);
-  const visible = useMemo(() => visibility(sessions, state.selection, state.pinned, traces), [sessions, state, traces]);
+  // Memoized outside React: the tabs and every view share one object, and what is derived from it.
+  const visible = selectVisibility(sessions, state.selection, state.pinned, traces);
   return { ...state, sessions, traces, visibility: visible, ui };
 }
 
@@ -34,6 +42,5 @@ export function useSessionView(): SessionView {
  */
 export function useVisibleEnvelopes(): readonly StoredEnvelope[] {
   const { envelopes } = useSpotlightStore();
-  const { visibility: visible } = useSessionView();
-  return useMemo(() => (visible.all ? envelopes : envelopes.filter((e) => isEnvelopeVisible(visible, e.id))), [envelopes, visible]);
+  return selectVisibleEnvelopes(envelopes, useSessionView().visibility);
 }

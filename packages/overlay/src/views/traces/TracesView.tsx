@@ -1,4 +1,4 @@
-import { isTraceVisible } from '../../data/sessions.ts';
+import { selectVisibleTraces, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces } from '../../data/traces.ts';
 import { EmptyState } from '../../ui/components.tsx';
@@ -10,9 +10,9 @@ import { useSessionView } from '../sessions/useSessions.ts';
 import { TraceDetail } from './TraceDetail.tsx';
 import { TraceList } from './TraceList.tsx';
 
-/** The tab's number: traces in the store. */
-export function tracesTabCount(envelopes: readonly StoredEnvelope[]): number {
-  return selectTraces(envelopes).traces.length;
+/** The tab's number: the traces the list shows (the selected session's, and pinned ones). */
+export function tracesTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
+  return selectVisibleTraces(selectTraces(envelopes), visible).length;
 }
 
 /** Routes: `/traces` (the current session's traces), `/traces/<trace id>[/<span id>]` (its waterfall). */
@@ -49,7 +49,7 @@ export function TracesView({ path }: ViewProps) {
   }
 
   const all = session.traces.traces;
-  const visible = session.visibility.all ? all : all.filter((t) => isTraceVisible(session.visibility, t.traceId));
+  const visible = selectVisibleTraces(session.traces, session.visibility);
   const hidden = all.length - visible.length;
   const empty =
     all.length === 0 ? (
