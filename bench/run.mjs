@@ -1,7 +1,7 @@
 // npm run bench: our sidecar, the published one and a bare node:http ceiling under the same load in one run, then
 // memory, cold start and the overlay in Chromium. Writes bench/results/<date>.json (+ latest.json) and the results
 // block of bench/README.md. Flags:
-//   --quick                 smaller counts (a couple of minutes); results go to results/latest-partial.json only
+//   --quick                 smaller counts (3 to 4 minutes); results go to results/latest-partial.json only
 //   --sections=a,b          any of throughput, memory, coldstart, overlay (default: all)
 //   --targets=a,b           any of ours, published, bare (default: all that exist)
 //   --count=N               envelopes per throughput run
@@ -34,7 +34,8 @@ function parseArgs(argv) {
       console.log(
         readFileSync(new URL(import.meta.url), 'utf8')
           .split('\n')
-          .slice(0, 10)
+          .filter((line) => line.startsWith('//'))
+          .map((line) => line.slice(3))
           .join('\n'),
       );
       process.exit(0);
@@ -257,7 +258,9 @@ async function main() {
 
 main()
   .catch((error) => {
-    console.error(error.stack ?? String(error));
-    process.exitCode = 1;
+    // A bad flag: its one-line reason; anything else: the whole stack.
+    const usage = String(error?.message ?? '').startsWith('bench: unknown flag') || / takes a /.test(String(error?.message));
+    console.error(usage ? error.message : (error.stack ?? String(error)));
+    process.exitCode = usage ? 2 : 1;
   })
   .finally(() => killAll());
