@@ -13,10 +13,14 @@ export function utf8Decode(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+/** `allocate` provides the output array (e.g. carved from a larger block); by default a new one. */
+export function concatBytes(
+  parts: readonly Uint8Array[],
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): Uint8Array {
   let total = 0;
   for (const part of parts) total += part.byteLength;
-  const out = new Uint8Array(total);
+  const out = allocate(total);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

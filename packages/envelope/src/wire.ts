@@ -93,6 +93,8 @@ export interface WireBytesOptions {
    * not to), so they are spliced without being parsed again.
    */
   readonly trustJsonPayloads?: boolean;
+  /** Provides the output array of the given size (e.g. carved from a larger block); by default a new one. */
+  readonly allocate?: (size: number) => Uint8Array;
 }
 
 /**
@@ -121,7 +123,7 @@ export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {},
   });
   parts.push(CLOSE_ENVELOPE);
   if (options.suffix) parts.push(options.suffix);
-  return concatBytes(parts);
+  return concatBytes(parts, options.allocate);
 }
 
 /**

@@ -55,6 +55,15 @@ describe('encodeWireEnvelopeBytes', () => {
     expect(frame).toBe('data: [{},[[{"type":"session"},{"sid":"s"}]]]\n\n');
   });
 
+  it('writes into the array `allocate` provides', () => {
+    const block = new Uint8Array(100);
+    const envelope = parseEnvelope(utf8Encode('{}\n{"type":"session"}\n{"sid":"s"}'));
+    const out = encodeWireEnvelopeBytes(envelope, {}, { allocate: (size) => block.subarray(10, 10 + size) });
+    expect(out.buffer).toBe(block.buffer);
+    expect(out.byteOffset).toBe(10);
+    expect(utf8Decode(out)).toBe('[{},[[{"type":"session"},{"sid":"s"}]]]');
+  });
+
   it('without trust, still turns an invalid JSON payload into raw data as encodeWireEnvelope does', () => {
     const { text, untrusted } = both(utf8Encode('{}\n{"type":"event"}\n{oops'));
     expect(untrusted).toBe(text);
