@@ -1,6 +1,7 @@
 import type { Envelope } from '@spotlight/envelope';
 import type { IdGenerator } from './ids.ts';
 import { RingBuffer, type RingBufferLimits } from './ringBuffer.ts';
+import { SlabAllocator } from './slab.ts';
 import { envelopeFrame } from './sseFrames.ts';
 
 /** Where an envelope came from, as the published sidecar reports it in `__spotlight_inferred_source`. */
@@ -36,6 +37,7 @@ const ENTRY_OVERHEAD_BYTES = 256;
  */
 export class EnvelopeStore {
   private readonly ring: RingBuffer<StoredEnvelope>;
+  private readonly slab = new SlabAllocator();
 
   constructor(
     limits: RingBufferLimits,
@@ -50,10 +52,26 @@ export class EnvelopeStore {
     });
   }
 
-  /** Stores an envelope parsed with its JSON payloads validated, and returns it with its id and frame. */
+  /**
+   * Copies a request body into the store's memory, to be parsed and then added, or released if it is
+   * refused. The caller's buffer may be a transient view (of a socket's read buffer).
+   */
+  keep(body: Uint8Array): Buffer {
+    return this.slab.copy(body);
+  }
+
+  /** Gives back what `keep` took, when the envelope is refused before `add`. */
+  release(kept: Uint8Array): void {
+    this.slab.release(kept);
+  }
+
+  /**
+   * Stores an envelope (its bytes from `keep`, parsed with JSON payloads validated) and returns it
+   * with its id and frame.
+   */
   add(bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope {
     const id = this.nextId();
-    const frame = envelopeFrame(id, envelope, { __spotlight_envelope_id: id, __spotlight_inferred_source: source }, true);
+    const frame = envelopeFrame(id, envelope, { __spotlight_envelope_id: id, __spotlight_inferred_source: source }, true, this.slab);
     const stored: StoredEnvelope = { id, receivedAt: this.now(), bytes, frame };
     const seq = this.ring.push(stored);
     return { ...stored, seq, envelope, source };

@@ -1,4 +1,4 @@
-import { parseEnvelope } from '@spotlight/envelope';
+import { type Envelope, parseEnvelope } from '@spotlight/envelope';
 import type { EnvelopeSource, EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
 import type { ViewerHub } from './viewers.ts';
@@ -16,16 +16,25 @@ export interface IngestDeps {
   readonly onActivity?: () => void;
 }
 
-export type Ingest = (bytes: Uint8Array, source: EnvelopeSource) => IngestedEnvelope;
+/** Stores a request body (which may be a transient view: it is copied) as an envelope. */
+export type Ingest = (body: Uint8Array, source: EnvelopeSource) => IngestedEnvelope;
 
 /**
- * The one path every envelope takes: parse (throws EnvelopeParseError, a 400, or 413 past the item
- * limit), store with an id and a frame, send the frame to live viewers, tell the listeners.
+ * The one path every envelope takes: copy into the store's memory, parse (throws
+ * EnvelopeParseError, a 400, or 413 past the item limit), store with an id and a frame, send the
+ * frame to live viewers, tell the listeners.
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, viewers, maxItems, log, listeners = [], onActivity } = deps;
-  return (bytes, source) => {
-    const envelope = parseEnvelope(bytes, { maxItems });
+  return (body, source) => {
+    const bytes = store.keep(body);
+    let envelope: Envelope;
+    try {
+      envelope = parseEnvelope(bytes, { maxItems });
+    } catch (error) {
+      store.release(bytes);
+      throw error;
+    }
     const ingested = store.add(bytes, envelope, source);
     viewers.broadcast(ingested, ingested.seq);
     onActivity?.();

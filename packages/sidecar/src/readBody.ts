@@ -35,49 +35,46 @@ export class BodyAbortedError extends Error {
 /**
  * Reads a request body, decompressing it as it streams in. The raw size is checked against the
  * declared Content-Length before reading and counted while reading (chunked bodies); the
- * decompressed size is counted as output appears, so a bomb stops at the limit. The result is a
- * fresh buffer of exactly the body's size: stored bodies must not pin the socket's larger buffers.
+ * decompressed size is counted as output appears, so a bomb stops at the limit. The result may be
+ * a view into a transient buffer (a socket's read buffer for a body that came in one piece): use it
+ * at once, and copy what is kept (the store does).
  */
 export function readBody(req: IncomingMessage, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
   const declared = declaredLength(req);
   if (declared !== undefined && declared > limits.maxBodyBytes) return Promise.reject(rawTooLarge(limits.maxBodyBytes, declared));
-  if (encoding === 'identity') return readIdentity(req, declared, limits.maxBodyBytes);
+  if (encoding === 'identity') return readIdentity(req, limits.maxBodyBytes);
   return readDecoded(req, encoding, limits);
 }
 
-function readIdentity(req: IncomingMessage, declared: number | undefined, limit: number): Promise<Buffer> {
+function readIdentity(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    // With a Content-Length (what SDKs send) the body is copied straight into its final buffer.
-    const target = declared !== undefined ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     const onData = (chunk: Buffer) => {
-      if (received + chunk.length > limit) {
+      received += chunk.length;
+      if (received > limit) {
         cleanup();
         reject(rawTooLarge(limit));
         return;
       }
-      if (target) chunk.copy(target, received);
-      else chunks.push(chunk);
-      received += chunk.length;
+      chunks.push(chunk);
     };
     const onEnd = () => {
       cleanup();
-      if (target) resolve(received === target.length ? target : target.subarray(0, received));
-      else resolve(copyOf(chunks, received));
+      resolve(joined(chunks, received));
     };
     const onGone = () => {
       cleanup();
       reject(new BodyAbortedError('the request ended before its body'));
+    };
+    const onClose = () => {
+      if (!req.complete) onGone();
     };
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onGone);
       req.off('close', onClose);
-    };
-    const onClose = () => {
-      if (!req.complete) onGone();
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -124,7 +121,7 @@ function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'i
         if (settled) return;
         settled = true;
         cleanup();
-        resolve(copyOf(output, produced));
+        resolve(joined(output, produced));
       }, fail);
     };
     const onGone = () => fail(new BodyAbortedError('the request ended before its body'));
@@ -144,14 +141,11 @@ function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'i
   });
 }
 
-function copyOf(chunks: readonly Uint8Array[], total: number): Buffer {
-  const out = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+/** The chunks as one buffer: the only chunk itself (no copy), else a concatenation. */
+function joined(chunks: readonly Uint8Array[], total: number): Buffer {
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  if (only) return Buffer.isBuffer(only) ? only : Buffer.from(only.buffer, only.byteOffset, only.byteLength);
+  return Buffer.concat(chunks, total);
 }
 
 /**

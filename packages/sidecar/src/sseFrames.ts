@@ -1,4 +1,5 @@
 import { type Envelope, encodeWireEnvelopeBytes, SSE_ENVELOPE_EVENT, type WireMeta } from '@spotlight/envelope';
+import type { SlabAllocator } from './slab.ts';
 
 /**
  * SSE frames as bytes. Each envelope's frame is built once, when it arrives, and the same Buffer is
@@ -10,17 +11,17 @@ export const CLEAR_EVENT = 'spotlight.clear';
 
 /**
  * An envelope's frame: `id:`, `event:` and `data:` lines around the wire JSON, built from the
- * envelope's own bytes. `jsonValidated`: the parser checked the JSON payloads (so they are spliced
- * as they are).
+ * envelope's own bytes, into memory carved from `slab`. `jsonValidated`: the parser checked the
+ * JSON payloads (so they are spliced as they are).
  */
-export function envelopeFrame(id: string, envelope: Envelope, meta: WireMeta, jsonValidated: boolean): Buffer {
+export function envelopeFrame(id: string, envelope: Envelope, meta: WireMeta, jsonValidated: boolean, slab: SlabAllocator): Buffer {
   const bytes = encodeWireEnvelopeBytes(envelope, meta, {
     prefix: Buffer.from(`id: ${id}\nevent: ${SSE_ENVELOPE_EVENT}\ndata: `),
     suffix: FRAME_END,
     trustJsonPayloads: jsonValidated,
+    allocate: (size) => slab.alloc(size),
   });
-  // A view, not a copy: the bytes already sit in an allocation of their own.
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes as Buffer;
 }
 
 const FRAME_END = Buffer.from('\n\n');

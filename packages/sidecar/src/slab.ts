@@ -1,0 +1,45 @@
+/**
+ * Hands out byte ranges carved from large blocks, so that storing an envelope does not cost an
+ * allocation (and its share of garbage collection) per body and per frame. It suits the ring
+ * buffer: ranges are taken in arrival order and released in the same order (eviction is oldest
+ * first), so a block is freed once the envelopes carved from it are evicted, and at most about one
+ * block is held beyond what the buffer counts. Only stored data should be carved: a range that is
+ * refused right after being taken is given back with `release`.
+ */
+export class SlabAllocator {
+  private block: Buffer;
+  private offset = 0;
+
+  constructor(
+    private readonly blockSize = 1024 * 1024,
+    /** Larger requests get an allocation of their own. */
+    private readonly maxCarve = 128 * 1024,
+  ) {
+    this.block = Buffer.allocUnsafeSlow(blockSize);
+  }
+
+  alloc(size: number): Buffer {
+    if (size > this.maxCarve) return Buffer.allocUnsafeSlow(size);
+    if (this.offset + size > this.block.length) {
+      this.block = Buffer.allocUnsafeSlow(this.blockSize);
+      this.offset = 0;
+    }
+    const out = this.block.subarray(this.offset, this.offset + size);
+    // 8-byte alignment keeps later ranges friendly to typed-array views.
+    this.offset += (size + 7) & ~7;
+    return out;
+  }
+
+  /** Gives back the most recent range (an envelope refused after its bytes were copied); anything else is left to the GC. */
+  release(range: Uint8Array): void {
+    if (range.buffer === this.block.buffer && range.byteOffset + ((range.byteLength + 7) & ~7) === this.offset)
+      this.offset = range.byteOffset;
+  }
+
+  /** Copies bytes into a carved range. */
+  copy(bytes: Uint8Array): Buffer {
+    const out = this.alloc(bytes.byteLength);
+    out.set(bytes);
+    return out;
+  }
+}
