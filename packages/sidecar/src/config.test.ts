@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, helpText, parseSeconds, parseSize, resolveConfig } from './config.ts';
+import { ConfigError, DEFAULT_CONFIG, helpText, OPTIONS, optionUsage, parseSeconds, parseSize, resolveConfig } from './config.ts';
 
 function configError(argv: string[], env: Record<string, string> = {}): string {
   try {
@@ -157,6 +158,15 @@ describe('resolveConfig', () => {
       '--idle-exit <seconds>',
     ]) {
       expect(help).toContain(line);
+    }
+  });
+});
+
+describe('the README', () => {
+  it('lists every option with its variable, default and meaning, as --help does', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const o of OPTIONS) {
+      expect(readme).toContain(`| \`${optionUsage(o)}\` | \`${o.env}\` | ${o.shownDefault} | ${o.help} |`);
     }
   });
 });

@@ -82,6 +82,8 @@ export interface OptionSpec {
   readonly short?: `-${string}`;
   readonly env: `SPOTLIGHT_${string}`;
   readonly kind: Kind;
+  /** How --help and the README name the value (`<port>`, `<dsn>`...); none for on/off flags. */
+  readonly arg?: string;
   /** The default as the README and --help show it. */
   readonly shownDefault: string;
   readonly help: string;
@@ -90,6 +92,7 @@ export interface OptionSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'port',
+    arg: '<port>',
     flag: '--port',
     short: '-p',
     env: 'SPOTLIGHT_PORT',
@@ -99,6 +102,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'host',
+    arg: '<address>',
     flag: '--host',
     env: 'SPOTLIGHT_HOST',
     kind: 'string',
@@ -107,6 +111,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'allowedOrigins',
+    arg: '<origin>',
     flag: '--allowed-origin',
     short: '-A',
     env: 'SPOTLIGHT_ALLOWED_ORIGINS',
@@ -116,6 +121,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'allowedHosts',
+    arg: '<host>',
     flag: '--allowed-host',
     env: 'SPOTLIGHT_ALLOWED_HOSTS',
     kind: 'list',
@@ -124,6 +130,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxBodyBytes',
+    arg: '<size>',
     flag: '--max-body-bytes',
     env: 'SPOTLIGHT_MAX_BODY_BYTES',
     kind: 'size',
@@ -132,6 +139,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxDecompressedBytes',
+    arg: '<size>',
     flag: '--max-decompressed-bytes',
     env: 'SPOTLIGHT_MAX_DECOMPRESSED_BYTES',
     kind: 'size',
@@ -140,6 +148,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxItems',
+    arg: '<count>',
     flag: '--max-items',
     env: 'SPOTLIGHT_MAX_ITEMS',
     kind: 'count',
@@ -148,6 +157,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxEnvelopes',
+    arg: '<count>',
     flag: '--max-envelopes',
     env: 'SPOTLIGHT_MAX_ENVELOPES',
     kind: 'count',
@@ -156,6 +166,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxBufferBytes',
+    arg: '<size>',
     flag: '--max-buffer-bytes',
     env: 'SPOTLIGHT_MAX_BUFFER_BYTES',
     kind: 'size',
@@ -164,6 +175,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxAgeSeconds',
+    arg: '<seconds>',
     flag: '--max-age',
     env: 'SPOTLIGHT_MAX_AGE',
     kind: 'seconds',
@@ -172,6 +184,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxViewers',
+    arg: '<count>',
     flag: '--max-viewers',
     env: 'SPOTLIGHT_MAX_VIEWERS',
     kind: 'count',
@@ -180,6 +193,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'maxViewerQueueBytes',
+    arg: '<size>',
     flag: '--max-viewer-queue-bytes',
     env: 'SPOTLIGHT_MAX_VIEWER_QUEUE_BYTES',
     kind: 'size',
@@ -188,6 +202,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'heartbeatSeconds',
+    arg: '<seconds>',
     flag: '--heartbeat',
     env: 'SPOTLIGHT_HEARTBEAT',
     kind: 'seconds',
@@ -196,6 +211,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'idleExitSeconds',
+    arg: '<seconds>',
     flag: '--idle-exit',
     env: 'SPOTLIGHT_IDLE_EXIT',
     kind: 'seconds',
@@ -204,6 +220,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'stateFile',
+    arg: '<path>',
     flag: '--state-file',
     env: 'SPOTLIGHT_STATE_FILE',
     kind: 'string',
@@ -212,6 +229,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'forward',
+    arg: '<dsn>',
     flag: '--forward',
     env: 'SPOTLIGHT_FORWARD',
     kind: 'list',
@@ -220,6 +238,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'overlayDir',
+    arg: '<path>',
     flag: '--overlay-dir',
     env: 'SPOTLIGHT_OVERLAY_DIR',
     kind: 'string',
@@ -372,12 +391,16 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
   return { ...(values as unknown as SidecarConfig), action };
 }
 
+/** An option's flags and value as --help and the README show them, e.g. `-p, --port <port>`. */
+export function optionUsage(o: OptionSpec): string {
+  return `${o.short ? `${o.short}, ` : ''}${o.flag}${o.arg ? ` ${o.arg}` : ''}`;
+}
+
 /** The `--help` text. */
 export function helpText(version: string): string {
   const rows = OPTIONS.map((o) => {
-    const names = o.short ? `${o.short}, ${o.flag}` : `    ${o.flag}`;
-    const arg = o.kind === 'flag' ? '' : o.kind === 'list' || o.kind === 'string' ? ' <value>' : ` <${o.kind}>`;
-    return `  ${`${names}${arg}`.padEnd(38)} ${o.help}\n  ${''.padEnd(38)} default: ${o.shownDefault}; env: ${o.env}`;
+    const usage = o.short ? optionUsage(o) : `    ${optionUsage(o)}`;
+    return `  ${usage.padEnd(38)} ${o.help}\n  ${''.padEnd(38)} default: ${o.shownDefault}; env: ${o.env}`;
   });
   return [
     `spotlight ${version}: the Spotlight sidecar. Receives Sentry envelopes from your SDKs on loopback,`,

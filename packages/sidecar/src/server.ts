@@ -8,6 +8,7 @@ import type { RequestListener } from './hotPath.ts';
 import { createIdGenerator } from './ids.ts';
 import type { EnvelopeListener } from './ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { isLoopbackHostname } from './origins.ts';
 import { defaultOverlayDir } from './overlayDir.ts';
 import { type ProbeResult, probeSidecar } from './probe.ts';
 import type { ServerInfo } from './routes/health.ts';
@@ -145,6 +146,9 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
     }
   }
 
+  if (config.host !== undefined && !isLoopbackHostname(config.host)) {
+    log.warn(`listening on ${config.host}: anything that can reach this address can read and send your events`);
+  }
   const url = baseUrl(config.host, port);
   if (config.stateFile) writeStateFile(config.stateFile, { url, port, pid: process.pid, startedAt: info.startedAt.toISOString() });
 
