@@ -28,7 +28,8 @@ process.once('exit', () => {
 export async function spawnUntil(command: string, args: string[], options: SpawnOptions): Promise<RunningProcess> {
   const child = spawn(command, args, {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    // Plain output: under CI=true tools colour it, and escape codes inside a URL would defeat `ready`.
+    env: { ...(options.env ?? process.env), NO_COLOR: '1', FORCE_COLOR: '0' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,7 +57,8 @@ export async function spawnUntil(command: string, args: string[], options: Spawn
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const found = output.match(options.ready);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what is removed
+      const found = output.replace(/\x1b\[[0-9;]*m/g, '').match(options.ready);
       if (found) {
         clearTimeout(timer);
         resolve(found);
