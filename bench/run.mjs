@@ -5,6 +5,7 @@
 //   --sections=a,b          any of throughput, memory, coldstart, overlay (default: all)
 //   --targets=a,b           any of ours, published, bare (default: all that exist)
 //   --count=N               envelopes per throughput run
+//   --render=FILE           only rewrite README.md's results block (and print the tables) from a results JSON
 //   --cpu-prof              run our sidecar under `node --cpu-prof` in the headline cell, and profile the overlay page
 //                           while it loads the replay (profiles in bench/results/profiles; read with profile-top.mjs)
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ const SECTIONS = ['throughput', 'memory', 'coldstart', 'overlay'];
 const TARGETS = ['ours', 'published', 'bare'];
 
 function parseArgs(argv) {
-  const flags = { quick: false, sections: SECTIONS, targets: TARGETS, count: null, cpuProf: false };
+  const flags = { quick: false, sections: SECTIONS, targets: TARGETS, count: null, cpuProf: false, render: null };
   for (const arg of argv) {
     const [name, value] = arg.split('=');
     if (name === '--quick') flags.quick = true;
@@ -30,6 +31,7 @@ function parseArgs(argv) {
     else if (name === '--sections') flags.sections = list(value, SECTIONS, name);
     else if (name === '--targets') flags.targets = list(value, TARGETS, name);
     else if (name === '--count') flags.count = positive(value, name);
+    else if (name === '--render') flags.render = value;
     else if (name === '--help' || name === '-h') {
       console.log(
         readFileSync(new URL(import.meta.url), 'utf8')
@@ -108,8 +110,31 @@ function commit() {
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+function writeReadme(results) {
+  const readmePath = join(BENCH_DIR, 'README.md');
+  let readme = '';
+  try {
+    readme = readFileSync(readmePath, 'utf8');
+  } catch {
+    readme = '# Benchmarks\n';
+  }
+  writeFileSync(readmePath, spliceResults(readme, resultsMarkdown(results)));
+}
+
+function printSummary(results) {
+  console.log(`\nSpotlight bench (${results.mode}, ${results.seconds} s)\n`);
+  if (results.throughput?.length) console.log(`${throughputTable(results.throughput)}\n`);
+  console.log(targetsTable(evaluateTargets(results)));
+}
+
 async function main() {
   const flags = parseArgs(process.argv.slice(2));
+  if (flags.render) {
+    const results = JSON.parse(readFileSync(flags.render, 'utf8'));
+    writeReadme(results);
+    printSummary(results);
+    return;
+  }
   installExitHandlers();
   const p = plan(flags);
   const started = Date.now();
@@ -233,23 +258,14 @@ async function main() {
   if (complete) {
     writeFileSync(join(dir, `${results.date.slice(0, 10)}.json`), json);
     writeFileSync(join(dir, 'latest.json'), json);
-    const readmePath = join(BENCH_DIR, 'README.md');
-    let readme = '';
-    try {
-      readme = readFileSync(readmePath, 'utf8');
-    } catch {
-      readme = '# Benchmarks\n';
-    }
-    writeFileSync(readmePath, spliceResults(readme, resultsMarkdown(results)));
+    writeReadme(results);
     log(`results: bench/results/${results.date.slice(0, 10)}.json, latest.json, README.md`);
   } else {
     writeFileSync(join(dir, 'latest-partial.json'), json);
     log('results: bench/results/latest-partial.json (quick or partial run: README and latest.json untouched)');
   }
 
-  console.log(`\nSpotlight bench (${p.mode}, ${results.seconds} s)\n`);
-  if (results.throughput?.length) console.log(`${throughputTable(results.throughput)}\n`);
-  console.log(targetsTable(evaluateTargets(results)));
+  printSummary(results);
   if (results.errors.length) {
     console.log(`\nSections that failed: ${results.errors.map((e) => `${e.section}: ${e.message}`).join('; ')}`);
     process.exitCode = 1;
