@@ -95,6 +95,11 @@ export interface WireBytesOptions {
   readonly trustJsonPayloads?: boolean;
   /** Provides the output array of the given size (e.g. carved from a larger block); by default a new one. */
   readonly allocate?: (size: number) => Uint8Array;
+  /**
+   * Told where each of the envelope's own byte ranges (an item's `rawHeader` or `payload`) was copied
+   * unchanged into the output, so a caller can keep views of the output instead of the input.
+   */
+  readonly spliced?: (part: Uint8Array, offset: number) => void;
 }
 
 /**
@@ -104,26 +109,45 @@ export interface WireBytesOptions {
  */
 export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {}, options: WireBytesOptions = {}): Uint8Array {
   const parts: Uint8Array[] = [];
+  /** Parts that are the envelope's own bytes, unchanged. */
+  const verbatim = new Set<Uint8Array>();
   if (options.prefix) parts.push(options.prefix);
   parts.push(utf8Encode(`[${JSON.stringify({ ...envelope.header, ...meta })},[`));
   envelope.items.forEach((item, index) => {
     parts.push(index === 0 ? OPEN_ITEM : NEXT_ITEM);
     const { rawHeader, header, payload } = item;
-    parts.push(rawHeader && !hasLineBreakByte(rawHeader) ? rawHeader : utf8Encode(JSON.stringify(header)));
+    if (rawHeader && !hasLineBreakByte(rawHeader)) {
+      parts.push(rawHeader);
+      verbatim.add(rawHeader);
+    } else parts.push(utf8Encode(JSON.stringify(header)));
     parts.push(COMMA);
     if (RAW_ITEM_TYPES.has(header.type) || payload.length === 0) {
       parts.push(utf8Encode(rawPayloadJson(header, payload)));
     } else if (options.trustJsonPayloads && JSON_ITEM_TYPES.has(header.type) && !hasLineBreakByte(payload)) {
       parts.push(payload);
+      verbatim.add(payload);
     } else {
       const json = payloadAsJsonText(payload);
-      parts.push(json === undefined ? utf8Encode(rawPayloadJson(header, payload)) : hasLineBreakByte(payload) ? utf8Encode(json) : payload);
+      if (json === undefined) parts.push(utf8Encode(rawPayloadJson(header, payload)));
+      else if (hasLineBreakByte(payload)) parts.push(utf8Encode(json));
+      else {
+        parts.push(payload);
+        verbatim.add(payload);
+      }
     }
     parts.push(CLOSE_ITEM);
   });
   parts.push(CLOSE_ENVELOPE);
   if (options.suffix) parts.push(options.suffix);
-  return concatBytes(parts, options.allocate);
+  const out = concatBytes(parts, options.allocate);
+  if (options.spliced) {
+    let at = 0;
+    for (const part of parts) {
+      if (verbatim.has(part)) options.spliced(part, at);
+      at += part.byteLength;
+    }
+  }
+  return out;
 }
 
 /**

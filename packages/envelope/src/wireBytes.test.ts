@@ -64,6 +64,20 @@ describe('encodeWireEnvelopeBytes', () => {
     expect(utf8Decode(out)).toBe('[{},[[{"type":"session"},{"sid":"s"}]]]');
   });
 
+  it("says where the envelope's own bytes landed unchanged", () => {
+    const bytes = utf8Encode('{}\n{"type":"event"}\n{"m":1}\n{"type":"attachment","length":2}\nab\n{"type":"event","length":8}\n{\n"m":2}');
+    const envelope = parseEnvelope(bytes);
+    const found: [Uint8Array, number][] = [];
+    const out = encodeWireEnvelopeBytes(envelope, {}, { trustJsonPayloads: true, spliced: (part, offset) => found.push([part, offset]) });
+    for (const [part, offset] of found) expect(out.subarray(offset, offset + part.byteLength)).toEqual(part);
+    expect(found.map(([part]) => utf8Decode(part))).toEqual([
+      '{"type":"event"}',
+      '{"m":1}',
+      '{"type":"attachment","length":2}',
+      '{"type":"event","length":8}',
+    ]);
+  });
+
   it('without trust, still turns an invalid JSON payload into raw data as encodeWireEnvelope does', () => {
     const { text, untrusted } = both(utf8Encode('{}\n{"type":"event"}\n{oops'));
     expect(untrusted).toBe(text);

@@ -1,4 +1,4 @@
-import type { Envelope } from '@spotlight/envelope';
+import { type Envelope, serializeEnvelope } from '@spotlight/envelope';
 import type { IdGenerator } from './ids.ts';
 import { RingBuffer, type RingBufferLimits } from './ringBuffer.ts';
 import { SlabAllocator } from './slab.ts';
@@ -7,33 +7,49 @@ import { envelopeFrame } from './sseFrames.ts';
 /** Where an envelope came from, as the published sidecar reports it in `__spotlight_inferred_source`. */
 export type EnvelopeSource = 'browser' | 'server';
 
-/** What the buffer keeps per envelope. */
+/**
+ * What the buffer keeps per envelope: its frame, and the envelope itself with its byte ranges
+ * pointing into the frame wherever the frame holds them unchanged (item headers, JSON payloads),
+ * so that most of an envelope's bytes are held once. `envelopeBytes` puts the original together.
+ */
 export interface StoredEnvelope {
   /** Sidecar id: orders by arrival time, unique across restarts. */
   readonly id: string;
   /** Arrival time, ms since the epoch. */
   readonly receivedAt: number;
-  /** The envelope as received, decompressed. */
-  readonly bytes: Uint8Array;
   /** Its SSE event (`id:`, `event:`, `data:`), serialized once for every viewer. */
   readonly frame: Buffer;
+  readonly envelope: Envelope;
+  /** Memory counted against the buffer's byte bound. */
+  readonly size: number;
+}
+
+/** The envelope's bytes as received (decompressed), byte for byte. */
+export function envelopeBytes(stored: StoredEnvelope): Uint8Array {
+  return serializeEnvelope(stored.envelope);
 }
 
 /** What envelope listeners (forwarders, tests) get for each envelope, once it is stored. */
-export interface IngestedEnvelope extends StoredEnvelope {
+export interface IngestedEnvelope {
+  readonly id: string;
   /** Position in the store: sequence numbers grow by one per envelope, across clears. */
   readonly seq: number;
+  readonly receivedAt: number;
+  /** The envelope as received, decompressed. */
+  readonly bytes: Uint8Array;
   /** The parsed envelope; its payloads are views into `bytes`. */
   readonly envelope: Envelope;
   readonly source: EnvelopeSource;
+  readonly frame: Buffer;
 }
 
-/** Bookkeeping per stored envelope (objects, headers) counted on top of its bytes and frame. */
+/** Bookkeeping per stored envelope and per item (objects, parsed headers), counted on top of its bytes. */
 const ENTRY_OVERHEAD_BYTES = 256;
+const ITEM_OVERHEAD_BYTES = 96;
 
 /**
- * The sidecar's memory of recent envelopes: a ring buffer of stored envelopes with their frames.
- * Adding one is O(1) amortized plus the cost of encoding its frame.
+ * The sidecar's memory of recent envelopes: a ring buffer of stored envelopes with their frames,
+ * in memory carved from large blocks. Adding one is O(1) amortized plus encoding its frame.
  */
 export class EnvelopeStore {
   private readonly ring: RingBuffer<StoredEnvelope>;
@@ -44,37 +60,43 @@ export class EnvelopeStore {
     private readonly nextId: IdGenerator,
     private readonly now: () => number = Date.now,
   ) {
-    this.ring = new RingBuffer<StoredEnvelope>({
-      ...limits,
-      key: (stored) => stored.id,
-      size: (stored) => stored.bytes.byteLength + stored.frame.byteLength + ENTRY_OVERHEAD_BYTES,
-      now,
-    });
+    this.ring = new RingBuffer<StoredEnvelope>({ ...limits, key: (stored) => stored.id, size: (stored) => stored.size, now });
   }
 
   /**
-   * Copies a request body into the store's memory, to be parsed and then added, or released if it is
-   * refused. The caller's buffer may be a transient view (of a socket's read buffer).
-   */
-  keep(body: Uint8Array): Buffer {
-    return this.slab.copy(body);
-  }
-
-  /** Gives back what `keep` took, when the envelope is refused before `add`. */
-  release(kept: Uint8Array): void {
-    this.slab.release(kept);
-  }
-
-  /**
-   * Stores an envelope (its bytes from `keep`, parsed with JSON payloads validated) and returns it
-   * with its id and frame.
+   * Stores a parsed envelope (JSON payloads validated) and returns it with its id and frame. `bytes`
+   * may be transient (a view of a socket's buffer): what is kept is copied.
    */
   add(bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope {
     const id = this.nextId();
-    const frame = envelopeFrame(id, envelope, { __spotlight_envelope_id: id, __spotlight_inferred_source: source }, true, this.slab);
-    const stored: StoredEnvelope = { id, receivedAt: this.now(), bytes, frame };
-    const seq = this.ring.push(stored);
-    return { ...stored, seq, envelope, source };
+    const spliced = new Map<Uint8Array, number>();
+    const frame = envelopeFrame(
+      id,
+      envelope,
+      { __spotlight_envelope_id: id, __spotlight_inferred_source: source },
+      true,
+      this.slab,
+      (part, at) => spliced.set(part, at),
+    );
+    let size = frame.byteLength + ENTRY_OVERHEAD_BYTES;
+    const keep = (part: Uint8Array): Uint8Array => {
+      const at = spliced.get(part);
+      if (at !== undefined) return frame.subarray(at, at + part.byteLength);
+      size += part.byteLength;
+      return this.slab.copy(part);
+    };
+    const kept: Envelope = {
+      header: envelope.header,
+      rawHeader: envelope.rawHeader && keep(envelope.rawHeader),
+      items: envelope.items.map((item) => {
+        size += ITEM_OVERHEAD_BYTES;
+        return { header: item.header, payload: keep(item.payload), rawHeader: item.rawHeader && keep(item.rawHeader) };
+      }),
+      trailingNewline: envelope.trailingNewline,
+    };
+    const receivedAt = this.now();
+    const seq = this.ring.push({ id, receivedAt, frame, envelope: kept, size });
+    return { id, seq, receivedAt, bytes, envelope, source, frame };
   }
 
   get(id: string): StoredEnvelope | undefined {

@@ -1,4 +1,4 @@
-import { type Envelope, parseEnvelope } from '@spotlight/envelope';
+import { parseEnvelope } from '@spotlight/envelope';
 import type { EnvelopeSource, EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
 import type { ViewerHub } from './viewers.ts';
@@ -20,23 +20,17 @@ export interface IngestDeps {
 export type Ingest = (body: Uint8Array, source: EnvelopeSource) => IngestedEnvelope;
 
 /**
- * The one path every envelope takes: copy into the store's memory, parse (throws
- * EnvelopeParseError, a 400, or 413 past the item limit), store with an id and a frame, send the
- * frame to live viewers, tell the listeners.
+ * The one path every envelope takes: parse (throws EnvelopeParseError, a 400, or 413 past the
+ * item limit), store with an id and a frame, send the frame to live viewers, tell the listeners.
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, viewers, maxItems, log, listeners = [], onActivity } = deps;
   return (body, source) => {
-    const bytes = store.keep(body);
-    let envelope: Envelope;
-    try {
-      envelope = parseEnvelope(bytes, { maxItems });
-    } catch (error) {
-      store.release(bytes);
-      throw error;
-    }
+    // The store copies what it keeps; listeners may hold on to what they get, so they get a copy of their own.
+    const bytes = listeners.length > 0 ? Uint8Array.from(body) : body;
+    const envelope = parseEnvelope(bytes, { maxItems });
     const ingested = store.add(bytes, envelope, source);
-    viewers.broadcast(ingested, ingested.seq);
+    viewers.broadcast(ingested.frame, ingested.seq);
     onActivity?.();
     if (log.debugEnabled) {
       log.debug(

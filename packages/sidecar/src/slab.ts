@@ -3,8 +3,7 @@
  * allocation (and its share of garbage collection) per body and per frame. It suits the ring
  * buffer: ranges are taken in arrival order and released in the same order (eviction is oldest
  * first), so a block is freed once the envelopes carved from it are evicted, and at most about one
- * block is held beyond what the buffer counts. Only stored data should be carved: a range that is
- * refused right after being taken is given back with `release`.
+ * block is held beyond what the buffer counts. Only data that is kept should be carved.
  */
 export class SlabAllocator {
   private block: Buffer;
@@ -28,12 +27,6 @@ export class SlabAllocator {
     // 8-byte alignment keeps later ranges friendly to typed-array views.
     this.offset += (size + 7) & ~7;
     return out;
-  }
-
-  /** Gives back the most recent range (an envelope refused after its bytes were copied); anything else is left to the GC. */
-  release(range: Uint8Array): void {
-    if (range.buffer === this.block.buffer && range.byteOffset + ((range.byteLength + 7) & ~7) === this.offset)
-      this.offset = range.byteOffset;
   }
 
   /** Copies bytes into a carved range. */

@@ -12,14 +12,23 @@ export const CLEAR_EVENT = 'spotlight.clear';
 /**
  * An envelope's frame: `id:`, `event:` and `data:` lines around the wire JSON, built from the
  * envelope's own bytes, into memory carved from `slab`. `jsonValidated`: the parser checked the
- * JSON payloads (so they are spliced as they are).
+ * JSON payloads (so they are spliced as they are). `spliced` learns where the envelope's own byte
+ * ranges sit in the frame.
  */
-export function envelopeFrame(id: string, envelope: Envelope, meta: WireMeta, jsonValidated: boolean, slab: SlabAllocator): Buffer {
+export function envelopeFrame(
+  id: string,
+  envelope: Envelope,
+  meta: WireMeta,
+  jsonValidated: boolean,
+  slab: SlabAllocator,
+  spliced?: (part: Uint8Array, offset: number) => void,
+): Buffer {
   const bytes = encodeWireEnvelopeBytes(envelope, meta, {
     prefix: Buffer.from(`id: ${id}\nevent: ${SSE_ENVELOPE_EVENT}\ndata: `),
     suffix: FRAME_END,
     trustJsonPayloads: jsonValidated,
     allocate: (size) => slab.alloc(size),
+    spliced,
   });
   return bytes as Buffer;
 }

@@ -42,7 +42,7 @@ function setup(options: { maxQueueBytes?: number } = {}) {
   const ingest = (message: string) => {
     const bytes = eventEnvelope(message);
     const stored = store.add(bytes, parseEnvelope(bytes), 'server');
-    hub.broadcast(stored, stored.seq);
+    hub.broadcast(stored.frame, stored.seq);
     return stored.id;
   };
   const viewer = (lastEventId?: string) => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { EnvelopeStore, StoredEnvelope } from './envelopeStore.ts';
+import type { EnvelopeStore } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
 import { CLEAR_FRAME, HEARTBEAT_FRAME } from './sseFrames.ts';
 
@@ -77,10 +77,10 @@ export class ViewerHub {
     void this.replay(viewer, after === undefined ? 0 : after + 1);
   }
 
-  /** Sends a just-stored envelope (`seq`: its sequence number in the store) to every live viewer, at the end of this turn. */
-  broadcast(stored: StoredEnvelope, seq: number): void {
+  /** Sends a just-stored envelope's frame (`seq`: its sequence number in the store) to every live viewer, at the end of this turn. */
+  broadcast(frame: Buffer, seq: number): void {
     if (this.viewers.size === 0) return;
-    this.pending.push({ seq, frame: stored.frame });
+    this.pending.push({ seq, frame });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());

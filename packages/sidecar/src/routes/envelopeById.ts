@@ -1,6 +1,6 @@
 import { SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
 import type { RequestHandler } from 'express';
-import type { EnvelopeStore } from '../envelopeStore.ts';
+import { type EnvelopeStore, envelopeBytes } from '../envelopeStore.ts';
 import { HttpError } from '../httpError.ts';
 
 /** `GET /envelope/:id`: the envelope's bytes as received, decompressed. */
@@ -9,11 +9,12 @@ export function envelopeById(store: EnvelopeStore): RequestHandler {
     const id = String(req.params.id);
     const stored = store.get(id);
     if (!stored) throw new HttpError(404, `no envelope ${JSON.stringify(id.slice(0, 100))} in the buffer (unknown, cleared or evicted)`);
+    const bytes = envelopeBytes(stored);
     res.writeHead(200, {
       'Content-Type': SSE_ENVELOPE_EVENT,
-      'Content-Length': stored.bytes.byteLength,
+      'Content-Length': bytes.byteLength,
       'Cache-Control': 'no-cache',
     });
-    res.end(stored.bytes);
+    res.end(bytes);
   };
 }

@@ -1,0 +1,52 @@
+import { parseEnvelope, utf8Encode } from '@spotlight/envelope';
+import { describe, expect, it } from 'vitest';
+import { EnvelopeStore, envelopeBytes } from './envelopeStore.ts';
+import { createIdGenerator } from './ids.ts';
+
+const LIMITS = { maxEntries: 100, maxBytes: 64 * 1024 * 1024, maxAgeMs: 60_000 };
+
+function add(store: EnvelopeStore, text: string | Uint8Array) {
+  const bytes = typeof text === 'string' ? utf8Encode(text) : Uint8Array.from(text);
+  return { bytes, stored: store.add(bytes, parseEnvelope(bytes), 'server') };
+}
+
+describe('EnvelopeStore', () => {
+  it('gives back every envelope byte for byte, whichever of its bytes the frame shares', () => {
+    const store = new EnvelopeStore(LIMITS, createIdGenerator());
+    const binary = Uint8Array.from([0, 10, 255, 13, 10, 1]);
+    const withBinary = new Uint8Array([
+      ...utf8Encode('{"event_id":"a"}\n{"type":"attachment","length":6,"filename":"x.bin"}\n'),
+      ...binary,
+      ...utf8Encode('\n'),
+    ]);
+    const cases: (string | Uint8Array)[] = [
+      '{}\n{"type":"event"}\n{"message":"plain"}\n',
+      '{}\n{"type":"event"}\n{"message":"no trailing newline"}',
+      '{}\n{"type":"event","length":14}\n{\n"message":1}\n', // a line break inside JSON: re-encoded in the frame
+      '{"dsn":"x"}\n{"type":"session","length":0}\n\n',
+      '{}\n{"type":"made.up"}\nwhatever bytes\n',
+      withBinary,
+    ];
+    const ids = cases.map((text) => {
+      const { bytes, stored } = add(store, text);
+      // The caller's buffer may be reused (a socket's read buffer): what is stored must not depend on it.
+      bytes.fill(0x20);
+      return { id: stored.id, original: typeof text === 'string' ? utf8Encode(text) : text };
+    });
+    for (const { id, original } of ids) {
+      const stored = store.get(id);
+      expect(stored).toBeDefined();
+      if (stored) expect(envelopeBytes(stored)).toEqual(original);
+    }
+  });
+
+  it('counts a shared byte once against the byte bound', () => {
+    const store = new EnvelopeStore(LIMITS, createIdGenerator());
+    const payload = `{"message":"${'x'.repeat(10_000)}"}`;
+    const { stored } = add(store, `{}\n{"type":"event"}\n${payload}\n`);
+    const kept = store.get(stored.id);
+    // The payload lives in the frame only: the stored size is the frame plus bookkeeping, not twice the payload.
+    expect(kept?.size).toBeLessThan(payload.length * 1.5);
+    expect(kept?.size).toBeGreaterThan(payload.length);
+  });
+});
