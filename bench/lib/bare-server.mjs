@@ -5,6 +5,12 @@ import { createServer } from 'node:http';
 const portArg = process.argv.indexOf('--port');
 const port = portArg === -1 ? 0 : Number(process.argv[portArg + 1]);
 
+// Experiments only (not in the default run): `--store` keeps a copy of every body (up to 10,000, oldest dropped),
+// `--validate` JSON.parses every line: what the least a storing, validating sidecar must also pay.
+const store = process.argv.includes('--store');
+const validate = process.argv.includes('--validate');
+const kept = [];
+
 const viewers = new Set();
 let seq = 0;
 
@@ -21,6 +27,11 @@ const server = createServer((req, res) => {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      if (validate) for (const line of body.toString('utf8').split('\n')) if (line) JSON.parse(line);
+      if (store) {
+        kept.push(Buffer.from(body));
+        if (kept.length > 10_000) kept.shift();
+      }
       const id = String(++seq);
       const frame = `id: ${id}\nevent: application/x-sentry-envelope\ndata: ${body.toString('utf8').replaceAll('\n', '\ndata: ')}\n\n`;
       for (const viewer of viewers) viewer.write(frame);
