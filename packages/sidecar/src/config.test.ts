@@ -25,7 +25,7 @@ describe('resolveConfig', () => {
       maxDecompressedBytes: 100 * 1024 * 1024,
       maxItems: 1000,
       maxEnvelopes: 10_000,
-      maxBufferBytes: 256 * 1024 * 1024,
+      maxBufferBytes: 32 * 1024 * 1024,
       maxAgeSeconds: 3600,
       maxViewers: 100,
       maxViewerQueueBytes: 16 * 1024 * 1024,

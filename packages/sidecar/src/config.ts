@@ -62,7 +62,9 @@ export const DEFAULT_CONFIG: SidecarConfig = {
   maxDecompressedBytes: 100 * MiB,
   maxItems: 1000,
   maxEnvelopes: 10_000,
-  maxBufferBytes: 256 * MiB,
+  // About 4,500 error envelopes of 6.6 KB or 10,000 under 3 KB (the published sidecar keeps 500), and the
+  // sidecar stays a small process: a debugger beside every app must not cost hundreds of MiB.
+  maxBufferBytes: 32 * MiB,
   maxAgeSeconds: 60 * 60,
   maxViewers: 100,
   maxViewerQueueBytes: 16 * MiB,
@@ -170,8 +172,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--max-buffer-bytes',
     env: 'SPOTLIGHT_MAX_BUFFER_BYTES',
     kind: 'size',
-    shownDefault: '256MiB',
-    help: 'bytes kept for replay (envelopes plus their SSE frames)',
+    shownDefault: '32MiB',
+    help: 'bytes kept for replay (each envelope and its SSE frame share their bytes)',
   },
   {
     key: 'maxAgeSeconds',
