@@ -11,7 +11,12 @@ describe('public types', () => {
     const v10: NonNullable<Parameters<typeof SentryV10.init>[0]> = { integrations: [spotlightIntegration()] };
     const v9: NonNullable<Parameters<typeof SentryV9.init>[0]> = { integrations: [spotlightIntegration()] };
     const v8: NonNullable<Parameters<typeof SentryV8.init>[0]> = { integrations: [spotlightIntegration()] };
-    expect([v11, v10, v9, v8].map((o) => (o.integrations as { name: string }[])[0]?.name)).toEqual(['Spotlight', 'Spotlight', 'Spotlight', 'Spotlight']);
+    expect([v11, v10, v9, v8].map((o) => (o.integrations as { name: string }[])[0]?.name)).toEqual([
+      'Spotlight',
+      'Spotlight',
+      'Spotlight',
+      'Spotlight',
+    ]);
   });
 
   it('init() accepts the clients of @sentry/node 8 to 11 (checked by tsc)', () => {
