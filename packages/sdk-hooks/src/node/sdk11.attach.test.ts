@@ -13,8 +13,8 @@ describe('@sentry/node 11 initialized by the app without a DSN, then init()', ()
     const handle = init({ env: deps.env, send: deps.send, probe: deps.probe, spawn: deps.spawn, log: () => {} });
     expect([handle.enabled, handle.transport]).toEqual([true, 'installed']);
     expect(Sentry.getClient()).toBe(client);
-    expect(client?.getIntegrationByName('Http')).toBeDefined();
-    expect(client?.getIntegrationByName('Spotlight')).toBeDefined();
+    expect(client?.getIntegrationByName('Http')?.name).toBe('Http');
+    expect(client?.getIntegrationByName('Spotlight')?.name).toBe('Spotlight');
 
     Sentry.startSpan({ name: 'after attach' }, () => Sentry.captureException(new Error('seen after attach')));
     expect(await Sentry.flush(5000)).toBe(true);
