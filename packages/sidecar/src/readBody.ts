@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ContentEncoding } from './contentEncoding.ts';
-import { createDecoder, type Decoder } from './decoders.ts';
+import type { Decoder, DecoderOptions } from './decoders.ts';
 import { type HttpError, payloadTooLarge } from './httpError.ts';
 
 export interface BodyLimits {
@@ -83,7 +83,26 @@ function readIdentity(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'identity'>, limits: BodyLimits): Promise<Buffer> {
+type CreateDecoder = (encoding: Exclude<ContentEncoding, 'identity'>, options: DecoderOptions) => Decoder;
+
+/**
+ * The decoders (zlib, fzstd) load with the first compressed body, not with the sidecar: most SDKs
+ * send plain bodies, and a cold start must not pay for them. The request's body waits in its
+ * stream meanwhile.
+ */
+async function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'identity'>, limits: BodyLimits): Promise<Buffer> {
+  const { createDecoder } = await import('./decoders.ts');
+  // The client may have gone while the decoders loaded: its stream's 'close' has passed already.
+  if (req.destroyed) throw new BodyAbortedError('the request ended before its body');
+  return decodeBody(req, encoding, limits, createDecoder);
+}
+
+function decodeBody(
+  req: IncomingMessage,
+  encoding: Exclude<ContentEncoding, 'identity'>,
+  limits: BodyLimits,
+  createDecoder: CreateDecoder,
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const output: Uint8Array[] = [];
     let produced = 0;
@@ -105,6 +124,9 @@ function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'i
         else output.push(chunk);
       },
     });
+    // 'end' can come while the last chunk is still being decoded (a paused stream still ends once
+    // its buffer is read, e.g. for a body that arrived whole before reading began): end after it.
+    let writing: Promise<void> = Promise.resolve();
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limits.maxBodyBytes) {
@@ -112,17 +134,20 @@ function readDecoded(req: IncomingMessage, encoding: Exclude<ContentEncoding, 'i
         return;
       }
       req.pause();
-      decoder.write(chunk).then(() => {
+      writing = decoder.write(chunk).then(() => {
         if (!settled) req.resume();
-      }, fail);
+      });
+      writing.catch(fail);
     };
     const onEnd = () => {
-      decoder.end().then(() => {
-        if (settled) return;
-        settled = true;
-        cleanup();
-        resolve(joined(output, produced));
-      }, fail);
+      writing
+        .then(() => decoder.end())
+        .then(() => {
+          if (settled) return;
+          settled = true;
+          cleanup();
+          resolve(joined(output, produced));
+        }, fail);
     };
     const onGone = () => fail(new BodyAbortedError('the request ended before its body'));
     const onClose = () => {
