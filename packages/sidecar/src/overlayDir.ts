@@ -1,15 +1,23 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * The built overlay's folder: the `sentry-spotlight` package's dist/, found the way Node would find
- * the package from here (its exports need not list package.json, and dist/ may not be built yet).
+ * The built overlay's folder: the `sentry-spotlight` package's dist/, found the way Node's ESM
+ * resolution finds a package (node_modules folders from here up to the root), without resolving
+ * through its exports: they need not list package.json, and dist/ may not be built yet. Walked by
+ * hand rather than with createRequire: node:module is not worth loading at startup for this.
  */
 export function defaultOverlayDir(from: string = import.meta.url): string | undefined {
-  const paths = createRequire(from).resolve.paths('sentry-spotlight') ?? [];
-  for (const dir of paths) {
-    if (existsSync(join(dir, 'sentry-spotlight', 'package.json'))) return join(dir, 'sentry-spotlight', 'dist');
+  let dir = dirname(fileURLToPath(from));
+  for (;;) {
+    // As Node does, never look in node_modules/node_modules.
+    if (basename(dir) !== 'node_modules') {
+      const pkg = join(dir, 'node_modules', 'sentry-spotlight');
+      if (existsSync(join(pkg, 'package.json'))) return join(pkg, 'dist');
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
   }
-  return undefined;
 }
