@@ -5,7 +5,9 @@ import { defineConfig } from 'vite';
 
 // An SSR (Node) library build of the two entry points into dist/: cli.js (the `spotlight` bin,
 // with its shebang, executable) and index.js (createApp, startSidecar...). @spotlight/envelope is
-// bundled (it ships TypeScript only); Node built-ins, express and fzstd stay imports.
+// bundled (it ships TypeScript only); Node built-ins, express and fzstd stay imports. app.ts
+// (Express) and decoders.ts (fzstd, zlib) are imported dynamically, so they get chunks of their own
+// and cli.js loads neither before it listens (cli.test.ts checks that it works without Express).
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));

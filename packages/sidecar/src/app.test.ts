@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, createRequestListener } from './app.ts';
-import { isHotIngest, type RequestListener } from './hotPath.ts';
+import { createApp } from './app.ts';
+import { isHealthCheck, isHotIngest, type RequestListener } from './hotPath.ts';
+import { createRequestListener } from './requestListener.ts';
 import { createSidecarDeps } from './server.ts';
 import { eventEnvelope } from './test/payloads.ts';
 import { emptyOverlayDir } from './test/server.ts';
@@ -33,6 +34,20 @@ function post(port: number, path: string, body: Uint8Array | string, headers: Re
   });
 }
 
+function get(port: number, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      })
+      .on('error', reject);
+  });
+}
+
 describe('isHotIngest', () => {
   it('matches the envelope ingest routes only', () => {
     for (const url of ['/stream', '/stream?x=1', '/api/0/envelope', '/api/0/envelope/', '/api/12/envelope/?sentry_key=k']) {
@@ -47,6 +62,26 @@ describe('isHotIngest', () => {
       ['DELETE', '/clear'],
     ] as const) {
       expect(isHotIngest(method, url), `${method} ${url}`).toBe(false);
+    }
+  });
+});
+
+describe('isHealthCheck', () => {
+  it('matches GET and HEAD /health only (other spellings go to Express, which answers them alike)', () => {
+    for (const [method, url] of [
+      ['GET', '/health'],
+      ['HEAD', '/health'],
+      ['GET', '/health?x=1'],
+    ] as const) {
+      expect(isHealthCheck(method, url), `${method} ${url}`).toBe(true);
+    }
+    for (const [method, url] of [
+      ['POST', '/health'],
+      ['GET', '/health/'],
+      ['GET', '/healthz'],
+      ['GET', '/HEALTH'],
+    ] as const) {
+      expect(isHealthCheck(method, url), `${method} ${url}`).toBe(false);
     }
   });
 });
@@ -75,6 +110,11 @@ describe('the hot path and the Express app answer alike', () => {
       expect((await post(port, '/stream', eventEnvelope('x'), { Origin: 'https://evil.example' })).status).toBe(403);
       expect((await post(port, '/stream', eventEnvelope('x'), { 'Content-Encoding': 'br, gzip' })).status).toBe(415);
       expect(deps.store.size).toBe(1);
+      const health = await get(port, '/health');
+      expect(health.status).toBe(200);
+      expect(health.headers).toMatchObject({ 'x-powered-by': 'spotlight-by-sentry', 'content-type': 'application/json; charset=utf-8' });
+      expect(JSON.parse(health.text)).toMatchObject({ name: 'spotlight', envelopes: 1, viewers: 0 });
+      expect((await get(port, '/health', { Host: 'rebind.example' })).status).toBe(403);
       deps.viewers.close();
     });
   }

@@ -44,6 +44,34 @@ describe('spotlight CLI', () => {
     expect(existsSync(stateFile)).toBe(false);
   });
 
+  it('takes envelopes and answers /health without loading Express (which only the other routes wait for)', async () => {
+    // A module hook that makes `express` impossible to load: had the CLI imported it before
+    // listening, it would die at startup; instead only the routes Express serves fail.
+    const hooks = `export async function resolve(specifier, context, next) {
+      if (specifier === 'express') throw new Error('express is not loadable in this test');
+      return next(specifier, context);
+    }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+    const run = runCli(cli, ['--port', '0'], { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` });
+    const [, , port] = await run.waitForStderr(LISTENING);
+    const base = `http://127.0.0.1:${port}`;
+    const stored = await fetch(`${base}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-11.12/event.envelope')) });
+    expect(stored.status).toBe(200);
+    const dsn = await fetch(`${base}/api/0/envelope/`, {
+      method: 'POST',
+      body: new Uint8Array(fixture('sentry-node-11.12/event.envelope')),
+    });
+    expect(dsn.status).toBe(200);
+    const health = await fetch(`${base}/health`);
+    expect(health.headers.get('x-powered-by')).toBe('spotlight-by-sentry');
+    expect(await health.json()).toMatchObject({ name: 'spotlight', port: Number(port), pid: run.child.pid, envelopes: 2 });
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(500);
+    expect(await page.text()).toBe('internal error (see the sidecar log)\n');
+    expect(run.stderr()).toContain('could not load the web app (every route but envelope ingest and /health answers 500)');
+    expect(run.stderr()).toContain('express is not loadable in this test');
+  });
+
   it('stops on SIGINT', async () => {
     const run = runCli(cli, ['-p', '0']);
     await run.waitForStderr(LISTENING);

@@ -64,6 +64,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     log.error(error instanceof Error ? error.message : String(error));
     process.exit(error instanceof PortInUseError ? 1 : 2);
   }
+  // Envelopes are taken already; the line waits for every address (and the pages) to be served.
+  await sidecar.ready;
   const where = sidecar.addresses.join(' and ');
   log.info(`Spotlight sidecar ${VERSION} listening on ${sidecar.url} (${where}); open it to see your events`);
   if (cli.debug) log.debug(`limits: ${JSON.stringify({ ...sidecar.config, forward: sidecar.config.forward.length })}`);

@@ -1,4 +1,4 @@
-export { type AppDeps, createApp, createRequestListener } from './app.ts';
+export { createApp } from './app.ts';
 export {
   ConfigError,
   DEFAULT_CONFIG,
@@ -16,7 +16,10 @@ export { createIdGenerator, type IdGenerator, idTimestamp } from './ids.ts';
 export type { EnvelopeListener } from './ingest.ts';
 export { createLogger, type Logger, silentLogger } from './logger.ts';
 export { POWERED_BY } from './middleware/poweredBy.ts';
+export type { AppDeps, Pipeline } from './pipeline.ts';
+export { createPipeline } from './pipeline.ts';
 export { type ProbeResult, probeSidecar } from './probe.ts';
+export { type AppLoader, createRequestListener, loadExpressApp, type SidecarRequestListener } from './requestListener.ts';
 export { RingBuffer, type RingBufferLimits, type RingBufferOptions } from './ringBuffer.ts';
 export type { HealthInfo, ServerInfo } from './routes/health.ts';
 export { baseUrl, createSidecarDeps, PortInUseError, type Sidecar, type SidecarDeps, type SidecarOptions, startSidecar } from './server.ts';

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AppDeps, createRequestListener } from './app.ts';
 import { DEFAULT_CONFIG, type SidecarConfig } from './config.ts';
 import { EnvelopeStore } from './envelopeStore.ts';
 import { createForwarding } from './forwarding.ts';
@@ -10,7 +9,9 @@ import type { EnvelopeListener } from './ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { isLoopbackHostname } from './origins.ts';
 import { defaultOverlayDir } from './overlayDir.ts';
+import type { AppDeps } from './pipeline.ts';
 import { type ProbeResult, probeSidecar } from './probe.ts';
+import { createRequestListener } from './requestListener.ts';
 import type { ServerInfo } from './routes/health.ts';
 import { removeStateFile, writeStateFile } from './stateFile.ts';
 import { VERSION } from './version.ts';
@@ -32,11 +33,16 @@ export interface Sidecar {
   /** Base URL, e.g. `http://localhost:8969`. */
   readonly url: string;
   readonly port: number;
-  /** Addresses actually listening, e.g. `['127.0.0.1', '::1']`. */
+  /** Addresses listening, e.g. `['127.0.0.1', '::1']`: the first at once, the others once `ready`. */
   readonly addresses: readonly string[];
   readonly config: SidecarConfig;
   readonly store: EnvelopeStore;
   readonly viewers: ViewerHub;
+  /**
+   * Resolves once every address listens and the whole app is loaded (envelope ingest and /health
+   * work before). Never rejects: a failure is logged.
+   */
+  readonly ready: Promise<void>;
   /** Stops listening and ends every connection, SSE streams included. */
   close(): Promise<void>;
 }
@@ -90,13 +96,18 @@ export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
   });
   let port = config.port;
   const info: ServerInfo = { version: VERSION, pid: process.pid, startedAt: new Date(now()), port: () => port };
+  let overlayDir: { readonly dir: string | undefined } | undefined;
   return {
     config,
     store,
     viewers,
     log,
     info,
-    overlayDir: config.overlayDir ?? defaultOverlayDir(),
+    // Looked up when the Express app is built, not at startup: finding the package touches the file system.
+    get overlayDir() {
+      overlayDir ??= { dir: config.overlayDir ?? defaultOverlayDir() };
+      return overlayDir.dir;
+    },
     onEnvelope: options.onEnvelope,
     onActivity: touch,
     setPort: (bound) => {
@@ -134,17 +145,29 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   addresses.push(hosts[0] as string);
   const port = (primary.address() as AddressInfo).port;
   deps.setPort(port);
-  for (const host of hosts.slice(1)) {
-    const server = createServer(listener);
-    try {
-      await listen(server, port, host);
-      servers.push(server);
-      addresses.push(host);
-    } catch (error) {
-      // No IPv6 loopback on this machine, or someone else holds it: 127.0.0.1 serves alone.
-      log.debug(`not listening on ${host}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  let closing: Promise<void> | undefined;
+
+  // Envelopes to the first address are taken from here on. The other addresses and the rest of the
+  // app wait for the first quiet moment: loading Express blocks for about 100 ms, and binding ::1
+  // for over 10 (Node compiles its IPv6 address pattern on first use). Clients that resolve
+  // localhost to ::1 first fall back on 127.0.0.1 meanwhile.
+  const ready = listener.whenQuiet().then(async () => {
+    for (const host of hosts.slice(1)) {
+      if (closing) return;
+      const server = createServer(listener);
+      try {
+        await listen(server, port, host);
+        servers.push(server);
+        addresses.push(host);
+      } catch (error) {
+        // No IPv6 loopback on this machine, or someone else holds it: 127.0.0.1 serves alone.
+        log.debug(`not listening on ${host}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
     }
-  }
+    if (!closing) await listener.loadApp().catch(() => {}); // a failure is logged and answered by the listener
+    // The CLI announces the sidecar only now: --idle-exit counts from here.
+    deps.onActivity?.();
+  });
 
   if (config.host !== undefined && !isLoopbackHostname(config.host)) {
     log.warn(`listening on ${config.host}: anything that can reach this address can read and send your events`);
@@ -152,10 +175,11 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const url = baseUrl(config.host, port);
   if (config.stateFile) writeStateFile(config.stateFile, { url, port, pid: process.pid, startedAt: info.startedAt.toISOString() });
 
-  let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(idleTimer);
+      listener.close();
+      await ready;
       viewers.close();
       await Promise.all(
         servers.map(
@@ -188,7 +212,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
     idleTimer.unref();
   }
 
-  return { url, port, addresses, config, store, viewers, close };
+  return { url, port, addresses, config, store, viewers, ready, close };
 }
 
 /** SDKs keep their connection to the sidecar; Node's 5 s default would make them reconnect between bursts. */

@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import type { EnvelopeStore } from '../envelopeStore.ts';
+import type { Middleware } from '../middleware/types.ts';
 import type { ViewerHub } from '../viewers.ts';
 import { sendJson } from './sendJson.ts';
 
@@ -28,7 +28,7 @@ export interface HealthInfo {
 }
 
 /** `GET /health`: identity and counters, with `X-Powered-By: spotlight-by-sentry` (set for every answer). */
-export function health(info: ServerInfo, store: EnvelopeStore, viewers: ViewerHub): RequestHandler {
+export function health(info: ServerInfo, store: EnvelopeStore, viewers: ViewerHub): Middleware {
   return (_req, res) => {
     const body: HealthInfo = {
       name: 'spotlight',
