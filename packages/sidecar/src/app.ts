@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { notFound } from './middleware/notFound.ts';
+import { defaultOverlayDir } from './overlayDir.ts';
 import { type AppDeps, createPipeline, type Pipeline } from './pipeline.ts';
 import { overlayPage } from './routes/overlayPage.ts';
 
@@ -31,7 +32,7 @@ export function createApp(deps: AppDeps, pipeline: Pipeline = createPipeline(dep
   app.get('/envelope/:id', pipeline.envelopeById);
 
   // 7. The overlay page and its files (/assets/main.js...), revalidated on every load.
-  const overlayDir = deps.overlayDir;
+  const overlayDir = deps.overlayDir ?? defaultOverlayDir();
   app.get('/', overlayPage(overlayDir, deps.info));
   if (overlayDir !== undefined) {
     app.use(

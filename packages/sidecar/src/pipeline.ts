@@ -25,7 +25,10 @@ export interface AppDeps {
   readonly viewers: ViewerHub;
   readonly log: Logger;
   readonly info: ServerInfo;
-  /** Folder of the built overlay page; undefined serves the "how to connect" page at /. */
+  /**
+   * Folder of the built overlay page. Undefined: sentry-spotlight's dist/, looked up when the app is
+   * built (not at startup: it touches the file system); without it / explains how to connect.
+   */
   readonly overlayDir: string | undefined;
   /** Called with every envelope after it is stored (forwarders). */
   readonly onEnvelope?: readonly EnvelopeListener[];

@@ -8,12 +8,10 @@ import { createIdGenerator } from './ids.ts';
 import type { EnvelopeListener } from './ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { isLoopbackHostname } from './origins.ts';
-import { defaultOverlayDir } from './overlayDir.ts';
 import type { AppDeps } from './pipeline.ts';
 import { type ProbeResult, probeSidecar } from './probe.ts';
 import { createRequestListener } from './requestListener.ts';
 import type { ServerInfo } from './routes/health.ts';
-import { removeStateFile, writeStateFile } from './stateFile.ts';
 import { VERSION } from './version.ts';
 import { ViewerHub } from './viewers.ts';
 
@@ -96,18 +94,13 @@ export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
   });
   let port = config.port;
   const info: ServerInfo = { version: VERSION, pid: process.pid, startedAt: new Date(now()), port: () => port };
-  let overlayDir: { readonly dir: string | undefined } | undefined;
   return {
     config,
     store,
     viewers,
     log,
     info,
-    // Looked up when the Express app is built, not at startup: finding the package touches the file system.
-    get overlayDir() {
-      overlayDir ??= { dir: config.overlayDir ?? defaultOverlayDir() };
-      return overlayDir.dir;
-    },
+    overlayDir: config.overlayDir,
     onEnvelope: options.onEnvelope,
     onActivity: touch,
     setPort: (bound) => {
@@ -173,7 +166,11 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
     log.warn(`listening on ${config.host}: anything that can reach this address can read and send your events`);
   }
   const url = baseUrl(config.host, port);
-  if (config.stateFile) writeStateFile(config.stateFile, { url, port, pid: process.pid, startedAt: info.startedAt.toISOString() });
+  if (config.stateFile) {
+    // node:fs is loaded only now: importing it costs a cold start a few ms.
+    const { writeStateFile } = await import('./stateFile.ts');
+    writeStateFile(config.stateFile, { url, port, pid: process.pid, startedAt: info.startedAt.toISOString() });
+  }
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -190,7 +187,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
             }),
         ),
       );
-      if (config.stateFile) removeStateFile(config.stateFile, process.pid);
+      if (config.stateFile) (await import('./stateFile.ts')).removeStateFile(config.stateFile, process.pid);
       await forwarding.close();
     })();
     return closing;
