@@ -1,14 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { type LogLevel, type LogRow, userAttributes } from '../../data/logs.ts';
 import type { TraceIndex } from '../../data/traces.ts';
 import { Chip, Icon, KeyValueTable } from '../../ui/components.tsx';
 import { formatClock, formatDateTime } from '../../ui/format.ts';
+import { useFixedRows } from '../../ui/virtualRows.ts';
 import { ServiceChip } from '../traces/ServiceChip.tsx';
 import { serviceColor } from '../traces/serviceColors.ts';
 import { LogLevelBadge } from './logLevels.tsx';
 
 const ROW_HEIGHT = 30;
+const logKey = (log: LogRow): string => log.id;
 const COLUMNS = 'grid-cols-[6.5rem_3.5rem_minmax(0,1fr)_minmax(0,12rem)_minmax(0,9rem)]';
 const LEVEL_ORDER: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -213,13 +214,7 @@ export function LogList({
     return index;
   }, [logs]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: filtered.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    getItemKey: (index) => filtered[index]?.id ?? index,
-  });
+  const virtualizer = useFixedRows({ rows: filtered, keyOf: logKey, rowHeight: ROW_HEIGHT, overscan: 20, scrollRef });
   const selected = selectedId !== undefined ? logs.find((l) => l.id === selectedId) : undefined;
 
   return (

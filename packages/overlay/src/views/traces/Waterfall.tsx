@@ -1,13 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import type { Span } from '../../data/spans.ts';
 import { nodeKey, type Trace, type WaterfallRow, waterfallRows } from '../../data/traces.ts';
 import { Chevron } from '../../ui/components.tsx';
+import { useFixedRows } from '../../ui/virtualRows.ts';
 import { formatDuration, timelineTicks } from './duration.ts';
 import { ServiceChip } from './ServiceChip.tsx';
 import { ERROR_BAR, type ServiceColor, serviceColor } from './serviceColors.ts';
 
 const ROW_HEIGHT = 28;
+const rowKey = (row: WaterfallRow): string => row.key;
 const INDENT = 14;
 const GRID = 'grid-cols-[minmax(0,46%)_minmax(0,1fr)]';
 
@@ -214,13 +215,7 @@ export function Waterfall({
   const colors = useMemo(() => new Map(trace.services.map((s, i) => [s.key, serviceColor(i)])), [trace]);
   const range: Range = { start: trace.start, end: trace.end };
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    getItemKey: (index) => rows[index]?.key ?? index,
-  });
+  const virtualizer = useFixedRows({ rows, keyOf: rowKey, rowHeight: ROW_HEIGHT, overscan: 20, scrollRef });
   const toggle = (key: string) => {
     const next = new Set(collapsed);
     if (next.has(key)) next.delete(key);
