@@ -1,12 +1,13 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { Issue } from '../../data/grouping.ts';
 import { Chip, EmptyState, LEVEL_BAR } from '../../ui/components.tsx';
 import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
 import { useController, useNavigate, useNow, useSpotlightStore } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
+import { useFixedRows } from '../../ui/virtualRows.ts';
 
 const ROW_HEIGHT = 62;
+const issueKey = (issue: Issue): string => issue.id;
 
 function matches(issue: Issue, query: string): boolean {
   if (query.length === 0) return true;
@@ -45,7 +46,8 @@ export function NoErrors() {
   );
 }
 
-function IssueRow({ issue, now, top }: { issue: Issue; now: number; top: number }) {
+// Memoized: while the list scrolls it re-renders every frame, and only the rows that came into view need rendering.
+const IssueRow = memo(function IssueRow({ issue, now, top }: { issue: Issue; now: number; top: number }) {
   const navigate = useNavigate();
   return (
     <li className="absolute inset-x-0 top-0" style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
@@ -98,7 +100,7 @@ function IssueRow({ issue, now, top }: { issue: Issue; now: number; top: number 
       </button>
     </li>
   );
-}
+});
 
 /**
  * Issues, most recently seen first; virtualized, so thousands of rows scroll smoothly. `toolbar` holds
@@ -110,13 +112,7 @@ export function IssueList({ issues, toolbar, empty }: { issues: readonly Issue[]
   const filtered = useMemo(() => issues.filter((issue) => matches(issue, deferredQuery)), [issues, deferredQuery]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
-  const virtualizer = useVirtualizer({
-    count: filtered.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => filtered[index]?.id ?? index,
-  });
+  const virtualizer = useFixedRows({ rows: filtered, keyOf: issueKey, rowHeight: ROW_HEIGHT, overscan: 4, scrollRef });
   const events = useMemo(() => issues.reduce((sum, issue) => sum + issue.count, 0), [issues]);
 
   return (

@@ -1,14 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { Trace } from '../../data/traces.ts';
 import { Chip } from '../../ui/components.tsx';
 import { formatDateTime, formatTimeAgo } from '../../ui/format.ts';
+import { useFixedRows } from '../../ui/virtualRows.ts';
 import { PinButton } from '../sessions/PinButton.tsx';
 import { formatDuration } from './duration.ts';
 import { ServiceChip } from './ServiceChip.tsx';
 import { serviceColor } from './serviceColors.ts';
 
 const ROW_HEIGHT = 54;
+const traceKey = (trace: Trace): string => trace.traceId;
 const COLUMNS = 'grid-cols-[minmax(0,1fr)_minmax(0,15rem)_3.5rem_3.5rem_5rem_5.5rem_2.25rem]';
 
 export const STATUS_BAR: Readonly<Record<Trace['status'], string>> = {
@@ -30,7 +31,8 @@ function matches(trace: Trace, query: string): boolean {
     .every((word) => haystack.includes(word));
 }
 
-function TraceRow({
+// Memoized: while the list scrolls it re-renders every frame, and only the rows that came into view need rendering.
+const TraceRow = memo(function TraceRow({
   trace,
   now,
   top,
@@ -119,7 +121,7 @@ function TraceRow({
       <PinButton compact pinned={pinned} onToggle={() => onTogglePin(trace.traceId)} />
     </div>
   );
-}
+});
 
 /** Traces, newest first; virtualized. `toolbar` holds the session selector; `empty` shows when there are none. */
 export function TraceList({
@@ -150,13 +152,7 @@ export function TraceList({
     return index;
   }, [traces]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: filtered.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => filtered[index]?.traceId ?? index,
-  });
+  const virtualizer = useFixedRows({ rows: filtered, keyOf: traceKey, rowHeight: ROW_HEIGHT, overscan: 4, scrollRef });
   const spans = useMemo(() => traces.reduce((sum, t) => sum + t.spans.length, 0), [traces]);
 
   return (

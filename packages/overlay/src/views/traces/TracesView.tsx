@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { selectVisibleTraces, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces } from '../../data/traces.ts';
@@ -21,6 +22,8 @@ export function TracesView({ path }: ViewProps) {
   const navigate = useNavigate();
   const now = useNow();
   const [traceId, spanId] = path;
+  // Stable, so the list's memoized rows do not all re-render when this view does.
+  const openTrace = useCallback((id: string) => navigate(routeOf('traces', id)), [navigate]);
 
   if (traceId !== undefined) {
     const trace = session.traces.byId.get(traceId);
@@ -81,7 +84,7 @@ export function TracesView({ path }: ViewProps) {
       now={now}
       empty={empty}
       toolbar={<SessionPicker />}
-      onOpen={(id) => navigate(routeOf('traces', id))}
+      onOpen={openTrace}
       onTogglePin={session.ui.togglePin}
     />
   );
