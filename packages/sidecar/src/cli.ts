@@ -46,6 +46,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Once whoever reads our stderr is gone (EPIPE), logs go nowhere. Left unhandled, the write error
+  // would be logged as an unexpected error, to stderr again: a loop that kept a CPU busy.
+  process.stderr.on('error', () => {});
   // A bug in one request must not take down everyone's stream: log it and keep serving.
   process.on('uncaughtException', (error) => log.error(`unexpected error: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) =>
