@@ -266,4 +266,18 @@ describe('sessions in the example app (Chromium, one page reloaded)', () => {
       await linked.close();
     }
   });
+
+  it("after another reload, the trigger's badge counts only the new session's errors", async () => {
+    await page.reload();
+    await pageReady();
+    // The replay brings back the earlier session's InventoryError; the badge leaves it out, as the overlay hides it.
+    await page.getByRole('button', { name: 'Throw in the browser' }).click();
+    await eventually(status, 'Threw CheckoutError in the browser');
+    await eventually(() => attrOf(root().getByTestId('spotlight-badge'), 'data-count'), '1');
+    expect(await attrOf(root().getByTestId('spotlight-trigger'), 'aria-label')).toBe('Open Spotlight: 1 new error');
+    await openOverlay(page);
+    await issueRow(page, 'CheckoutError', 'Cart total is NaN after applying coupon SPRING').waitFor({ timeout: SHOW_TIMEOUT_MS });
+    await eventually(tabCounts, { errors: '1', traces: '1', logs: undefined });
+    await screenshot(page, 'sessions-13-badge-after-reload');
+  });
 });

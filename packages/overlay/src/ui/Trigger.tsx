@@ -1,6 +1,7 @@
 import { countUnseenErrors } from '../data/grouping.ts';
 import type { ConnectionStatus } from '../data/store.ts';
 import type { Anchor } from '../options.ts';
+import { useVisibleEnvelopes } from '../views/sessions/useSessions.ts';
 import { SpotlightLogo } from './components.tsx';
 import { formatCount } from './format.ts';
 import { useController, useSpotlightStore } from './hooks.ts';
@@ -22,10 +23,14 @@ export const STATUS_DOT: Readonly<Record<ConnectionStatus, string>> = {
   closed: 'bg-slate-500',
 };
 
-/** The floating button: opens the overlay; its badge counts errors that arrived since it was last open. */
+/**
+ * The floating button: opens the overlay; its badge counts the errors that opening it would show (the selected
+ * session: after a reload, not the earlier page's) and that arrived since it was last open.
+ */
 export function Trigger() {
   const controller = useController();
-  const { envelopes, connection } = useSpotlightStore();
+  const { connection } = useSpotlightStore();
+  const envelopes = useVisibleEnvelopes();
   if (!controller.options.showTriggerButton) return null;
   const unseen = countUnseenErrors(envelopes, controller.seenEnvelopeIds);
   const shortcut = controller.shortcutLabel ? ` (${controller.shortcutLabel})` : '';
