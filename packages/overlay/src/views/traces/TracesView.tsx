@@ -58,8 +58,10 @@ export function TracesView({ path }: ViewProps) {
     all.length === 0 ? (
       <EmptyState title="No traces yet" testId="traces-empty">
         <p>
-          Traces show up here as your SDKs send spans: set <code className="font-mono text-fg">tracesSampleRate: 1</code> in{' '}
-          <code className="font-mono text-fg">Sentry.init()</code> of every service to see one request across the browser and your servers.
+          Traces show up here as your services send spans. In a Node service, <code className="font-mono text-fg">Spotlight.init()</code>{' '}
+          from <code className="font-mono text-fg">sentry-spotlight</code> sends every span in development; in the browser, or with{' '}
+          <code className="font-mono text-fg">Sentry.init()</code> alone, set <code className="font-mono text-fg">tracesSampleRate: 1</code>{' '}
+          to see one request across the browser and your servers.
         </p>
       </EmptyState>
     ) : (
