@@ -50,37 +50,46 @@ function readIdentity(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) {
-        cleanup();
-        reject(rawTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(joined(chunks, received));
-    };
-    const onGone = () => {
-      cleanup();
-      reject(new BodyAbortedError('the request ended before its body'));
-    };
-    const onClose = () => {
-      if (!req.complete) onGone();
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onGone);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onGone);
-    req.on('close', onClose);
+    const detach = listenToBody(req, {
+      data: (chunk) => {
+        received += chunk.length;
+        if (received > limit) {
+          detach();
+          reject(rawTooLarge(limit));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      end: () => {
+        detach();
+        resolve(joined(chunks, received));
+      },
+      gone: () => {
+        detach();
+        reject(new BodyAbortedError('the request ended before its body'));
+      },
+    });
   });
+}
+
+/**
+ * Listens to a request's body: `gone` on a stream error or when the connection closes before the
+ * body is complete (the client went away). Returns what removes every listener.
+ */
+function listenToBody(req: IncomingMessage, on: { data: (chunk: Buffer) => void; end: () => void; gone: () => void }): () => void {
+  const onClose = () => {
+    if (!req.complete) on.gone();
+  };
+  req.on('data', on.data);
+  req.on('end', on.end);
+  req.on('error', on.gone);
+  req.on('close', onClose);
+  return () => {
+    req.off('data', on.data);
+    req.off('end', on.end);
+    req.off('error', on.gone);
+    req.off('close', onClose);
+  };
 }
 
 type CreateDecoder = (encoding: Exclude<ContentEncoding, 'identity'>, options: DecoderOptions) => Decoder;
@@ -111,7 +120,7 @@ function decodeBody(
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      cleanup();
+      detach();
       decoder.destroy();
       reject(error);
     };
@@ -127,42 +136,31 @@ function decodeBody(
     // 'end' can come while the last chunk is still being decoded (a paused stream still ends once
     // its buffer is read, e.g. for a body that arrived whole before reading began): end after it.
     let writing: Promise<void> = Promise.resolve();
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limits.maxBodyBytes) {
-        fail(rawTooLarge(limits.maxBodyBytes));
-        return;
-      }
-      req.pause();
-      writing = decoder.write(chunk).then(() => {
-        if (!settled) req.resume();
-      });
-      writing.catch(fail);
-    };
-    const onEnd = () => {
-      writing
-        .then(() => decoder.end())
-        .then(() => {
-          if (settled) return;
-          settled = true;
-          cleanup();
-          resolve(joined(output, produced));
-        }, fail);
-    };
-    const onGone = () => fail(new BodyAbortedError('the request ended before its body'));
-    const onClose = () => {
-      if (!req.complete) onGone();
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onGone);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onGone);
-    req.on('close', onClose);
+    const detach = listenToBody(req, {
+      data: (chunk) => {
+        received += chunk.length;
+        if (received > limits.maxBodyBytes) {
+          fail(rawTooLarge(limits.maxBodyBytes));
+          return;
+        }
+        req.pause();
+        writing = decoder.write(chunk).then(() => {
+          if (!settled) req.resume();
+        });
+        writing.catch(fail);
+      },
+      end: () => {
+        writing
+          .then(() => decoder.end())
+          .then(() => {
+            if (settled) return;
+            settled = true;
+            detach();
+            resolve(joined(output, produced));
+          }, fail);
+      },
+      gone: () => fail(new BodyAbortedError('the request ended before its body')),
+    });
   });
 }
 
