@@ -154,4 +154,25 @@ describe('spotlight CLI', () => {
     expect(items.map(([h]) => h.type)).toEqual(['event']);
     upstreamViewer.close();
   });
+
+  it('keeps --forward-sample-rate of the traces in the forwarded copy, and every error', async () => {
+    const upstream = await start();
+    const upstreamViewer = await SseClient.open(`${upstream.url}/stream`);
+    const dsn = `http://publickey@127.0.0.1:${upstream.port}/42`;
+    const run = runCli(cli, ['--port', '0', '--forward', dsn, '--forward-sample-rate', '0']);
+    const [, , port] = await run.waitForStderr(LISTENING);
+    expect(run.stderr()).toContain(`forwarding every envelope to http://127.0.0.1:${upstream.port}/api/42/envelope/ (0 % of traces)`);
+    for (const name of ['sentry-node-10.78/transaction.envelope', 'sentry-node-11.12/event.envelope']) {
+      const answer = await fetch(`http://127.0.0.1:${port}/stream`, { method: 'POST', body: new Uint8Array(fixture(name)) });
+      expect(answer.status, name).toBe(200);
+    }
+    await upstreamViewer.waitForEvents(1);
+    // Stopping waits for what is in flight: whatever was forwarded has arrived by the time it exits.
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(upstream.store.size).toBe(1);
+    const [, items] = decodeWireEnvelope(upstreamViewer.events[0]?.data ?? '');
+    expect(items.map(([h]) => h.type)).toEqual(['event']);
+    upstreamViewer.close();
+  });
 });

@@ -70,6 +70,8 @@ describe('resolveConfig', () => {
         '/tmp/s.json',
         '--forward',
         'https://k@o1.ingest.sentry.io/1',
+        '--forward-sample-rate',
+        '0.25',
         '--overlay-dir',
         '/srv/overlay',
         '--debug',
@@ -93,6 +95,7 @@ describe('resolveConfig', () => {
       idleExitSeconds: 30,
       stateFile: '/tmp/s.json',
       forward: ['https://k@o1.ingest.sentry.io/1'],
+      forwardSampleRate: 0.25,
       overlayDir: '/srv/overlay',
       debug: true,
       action: 'run',
@@ -107,6 +110,7 @@ describe('resolveConfig', () => {
       SPOTLIGHT_FORWARD: 'https://k@x.test/1',
       SPOTLIGHT_DEBUG: '1',
       SPOTLIGHT_IDLE_EXIT: '0',
+      SPOTLIGHT_FORWARD_SAMPLE_RATE: '0',
     };
     expect(resolveConfig([], env)).toMatchObject({
       port: 9000,
@@ -115,6 +119,7 @@ describe('resolveConfig', () => {
       forward: ['https://k@x.test/1'],
       debug: true,
       idleExitSeconds: 0,
+      forwardSampleRate: 0,
     });
     expect(resolveConfig(['--port', '9100', '-A', 'https://c.test'], env)).toMatchObject({
       port: 9100,
@@ -129,6 +134,12 @@ describe('resolveConfig', () => {
       'SPOTLIGHT_MAX_BODY_BYTES: expected a size above 0 such as 1048576, 512KiB or 20MiB, got "lots"',
     );
     expect(configError(['--heartbeat', '0'])).toBe('--heartbeat: expected a number of seconds such as 30, 0.5 or 10m, got "0"');
+    expect(configError(['--forward-sample-rate', '1.5'])).toBe(
+      '--forward-sample-rate: expected a sample rate from 0 to 1 such as 0.25, got "1.5"',
+    );
+    expect(configError([], { SPOTLIGHT_FORWARD_SAMPLE_RATE: 'half' })).toBe(
+      'SPOTLIGHT_FORWARD_SAMPLE_RATE: expected a sample rate from 0 to 1 such as 0.25, got "half"',
+    );
     expect(configError(['--port'])).toBe('--port needs a value (see --help)');
     expect(configError(['--nope'])).toBe('unknown option --nope (see --help)');
     expect(configError(['8969'])).toBe('unexpected argument "8969" (see --help)');

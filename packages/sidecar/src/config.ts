@@ -36,6 +36,8 @@ export interface SidecarConfig {
   readonly stateFile: string | undefined;
   /** DSNs to forward every envelope to. */
   readonly forward: readonly string[];
+  /** Share of traces the forwarded copy keeps, in [0, 1], on top of the app's own sampling (errors are not sampled). */
+  readonly forwardSampleRate: number;
   /** Folder holding the overlay's built page (index.html, assets/); undefined: the `sentry-spotlight` package's dist/. */
   readonly overlayDir: string | undefined;
   /** Log every request and decision to stderr. */
@@ -72,11 +74,12 @@ export const DEFAULT_CONFIG: SidecarConfig = {
   idleExitSeconds: 0,
   stateFile: undefined,
   forward: [],
+  forwardSampleRate: 1,
   overlayDir: undefined,
   debug: false,
 };
 
-type Kind = 'port' | 'count' | 'size' | 'seconds' | 'string' | 'list' | 'flag';
+type Kind = 'port' | 'count' | 'size' | 'seconds' | 'rate' | 'string' | 'list' | 'flag';
 
 export interface OptionSpec {
   readonly key: keyof SidecarConfig;
@@ -239,6 +242,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'also send every envelope to this Sentry DSN (repeatable; env: comma-separated)',
   },
   {
+    key: 'forwardSampleRate',
+    arg: '<rate>',
+    flag: '--forward-sample-rate',
+    env: 'SPOTLIGHT_FORWARD_SAMPLE_RATE',
+    kind: 'rate',
+    shownDefault: '1',
+    help: 'share of traces the forwarded copy keeps, from 0 to 1, the same for every envelope of a trace',
+  },
+  {
     key: 'overlayDir',
     arg: '<path>',
     flag: '--overlay-dir',
@@ -314,6 +326,10 @@ function parseValue(spec: OptionSpec, text: string, from: string): unknown {
       return seconds !== undefined && (seconds > 0 || (zeroOk && seconds === 0))
         ? seconds
         : fail('a number of seconds such as 30, 0.5 or 10m');
+    }
+    case 'rate': {
+      const rate = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : Number.NaN;
+      return rate >= 0 && rate <= 1 ? rate : fail('a sample rate from 0 to 1 such as 0.25');
     }
     case 'string':
       return text.length > 0 ? text : fail('a value');

@@ -116,7 +116,7 @@ export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
  */
 export async function startSidecar(options: SidecarOptions = {}): Promise<Sidecar> {
   const log = options.log ?? createLogger({ debug: options.debug ?? false });
-  const forwarding = await createForwarding(options.forward ?? [], log);
+  const forwarding = await createForwarding(options.forward ?? [], log, options.forwardSampleRate);
   const deps = createSidecarDeps({ ...options, log, onEnvelope: [...(options.onEnvelope ?? []), ...forwarding.listeners] });
   const { config, viewers, store, info } = deps;
   const listener = createRequestListener(deps);
