@@ -155,6 +155,18 @@ describe('spotlight CLI', () => {
     upstreamViewer.close();
   });
 
+  it('refuses a --forward DSN that points at the sidecar itself', async () => {
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const run = runCli(cli, ['--port', String(port), '--forward', `http://publickey@localhost:${port}/0`]);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain(
+      `[spotlight] error: --forward http://localhost:${port}/api/0/envelope/ is this sidecar: it would send every envelope back to itself\n`,
+    );
+  });
+
   it('keeps --forward-sample-rate of the traces in the forwarded copy, and every error', async () => {
     const upstream = await start();
     const upstreamViewer = await SseClient.open(`${upstream.url}/stream`);

@@ -22,7 +22,16 @@ export { type ProbeResult, probeSidecar } from './probe.ts';
 export { type AppLoader, createRequestListener, loadExpressApp, type SidecarRequestListener } from './requestListener.ts';
 export { RingBuffer, type RingBufferLimits, type RingBufferOptions } from './ringBuffer.ts';
 export type { HealthInfo, ServerInfo } from './routes/health.ts';
-export { baseUrl, createSidecarDeps, PortInUseError, type Sidecar, type SidecarDeps, type SidecarOptions, startSidecar } from './server.ts';
+export {
+  baseUrl,
+  createSidecarDeps,
+  ForwardLoopError,
+  PortInUseError,
+  type Sidecar,
+  type SidecarDeps,
+  type SidecarOptions,
+  startSidecar,
+} from './server.ts';
 export { CLEAR_EVENT } from './sseFrames.ts';
 export type { SidecarState } from './stateFile.ts';
 export { VERSION } from './version.ts';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG, type SidecarConfig } from './config.ts';
 import { EnvelopeStore } from './envelopeStore.ts';
-import { createForwarding } from './forwarding.ts';
+import { createForwarding, isOwnEndpoint } from './forwarding.ts';
 import type { RequestListener } from './hotPath.ts';
 import { createIdGenerator } from './ids.ts';
 import type { EnvelopeListener } from './ingest.ts';
@@ -46,6 +46,11 @@ export interface Sidecar {
 }
 
 /** The port is taken. `existing` says whether a Spotlight sidecar holds it. */
+/** A --forward DSN points at the sidecar itself. */
+export class ForwardLoopError extends Error {
+  override readonly name = 'ForwardLoopError';
+}
+
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
   constructor(
@@ -137,6 +142,12 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   servers.push(primary);
   addresses.push(hosts[0] as string);
   const port = (primary.address() as AddressInfo).port;
+  const loop = forwarding.endpoints.find((endpoint) => isOwnEndpoint(endpoint, port, config.host));
+  if (loop !== undefined) {
+    await new Promise<void>((done) => primary.close(() => done()));
+    await forwarding.close();
+    throw new ForwardLoopError(`--forward ${loop} is this sidecar: it would send every envelope back to itself`);
+  }
   deps.setPort(port);
   let closing: Promise<void> | undefined;
 
