@@ -298,3 +298,38 @@ describe('what a selection shows, one object for the tabs and every view', () =>
     expect(selectRows(rows, all)).toBe(rows);
   });
 });
+
+describe('session selector while the store appends (a replay streaming in)', () => {
+  const envelopes = stored([...PROBE_11, ...PROBE_10, ...EXPRESS]);
+
+  it('reads only the envelopes appended since its last result', () => {
+    let reads = 0;
+    const old = envelopes.slice(0, -1).map(
+      (s) =>
+        new Proxy(s, {
+          get(target, key, receiver) {
+            reads += 1;
+            return Reflect.get(target, key, receiver);
+          },
+        }),
+    );
+    const select = createSessionSelector();
+    select({ envelopes: old });
+    reads = 0;
+    const index = select({ envelopes: [...old, envelopes[envelopes.length - 1] as StoredEnvelope] });
+    expect(reads).toBe(0);
+    expect(index).toEqual(createSessionSelector()({ envelopes }));
+  });
+
+  it('gives what a selector that sees everything at once gives, batch after batch', () => {
+    const select = createSessionSelector();
+    const page = { loadedAt: 1795516518000, traceIds: new Set([EXPRESS_TRACE]) };
+    for (let end = 1; end <= envelopes.length; end += 1) {
+      const batch = envelopes.slice(0, end);
+      expect(select({ envelopes: batch })).toEqual(createSessionSelector()({ envelopes: batch }));
+    }
+    // The same envelopes seen from the page: only the page changed, the units are reused.
+    expect(select({ envelopes, page })).toEqual(createSessionSelector()({ envelopes, page }));
+    expect(select({ envelopes: envelopes.slice(3) })).toEqual(createSessionSelector()({ envelopes: envelopes.slice(3) }));
+  });
+});

@@ -3,7 +3,7 @@ import { logsOfEnvelope } from './logs.ts';
 import { sdkLanguage } from './sdks.ts';
 import { spansOfEnvelope } from './spans.ts';
 import type { StoredEnvelope } from './store.ts';
-import { selectTraces, type Trace, type TraceIndex } from './traces.ts';
+import { appendedFrom, selectTraces, type Trace, type TraceIndex } from './traces.ts';
 import { errorsOfEnvelope } from './tracesErrors.ts';
 import { cachedPer, hexId, isRecord } from './tracesPayload.ts';
 
@@ -156,13 +156,23 @@ interface Boundary {
   readonly kind: 'page-load' | 'process-start';
 }
 
-function unitsOf(envelopes: readonly StoredEnvelope[], traces: TraceIndex): { units: Unit[]; boundaries: Boundary[] } {
-  const byTrace = new Map<string, Unit>();
-  const units: Unit[] = [];
-  const boundaries: Boundary[] = [];
+/** Units as they accumulate over the store's envelopes, oldest first. */
+interface UnitState {
+  readonly units: Unit[];
+  readonly byTrace: Map<string, Unit>;
+  /** Release-health starts, in envelope order. */
+  readonly starts: Boundary[];
+}
+
+function emptyUnits(): UnitState {
+  return { units: [], byTrace: new Map(), starts: [] };
+}
+
+function addUnits(state: UnitState, envelopes: readonly StoredEnvelope[]): void {
+  const { units, byTrace, starts } = state;
   for (const stored of envelopes) {
     const facts = factsOf(stored);
-    boundaries.push(...facts.starts);
+    starts.push(...facts.starts);
     for (const [traceId, part] of facts.parts) {
       let unit = traceId === '' ? undefined : byTrace.get(traceId);
       if (unit === undefined) {
@@ -188,13 +198,22 @@ function unitsOf(envelopes: readonly StoredEnvelope[], traces: TraceIndex): { un
       if (unit.title === undefined && part.title !== undefined) unit.title = part.title;
     }
   }
-  for (const unit of byTrace.values()) {
+}
+
+/**
+ * Names the units after their traces and collects the boundaries. Units are only read after this
+ * (sessions copy what they show), so a selector may keep adding envelopes to them; a trace's name
+ * wins over a part's title, so naming again after more envelopes gives what naming once would.
+ */
+function unitsWithTraces(state: UnitState, traces: TraceIndex): { units: Unit[]; boundaries: Boundary[] } {
+  const boundaries: Boundary[] = [...state.starts];
+  for (const unit of state.byTrace.values()) {
     const trace = unit.traceId !== undefined ? traces.byId.get(unit.traceId) : undefined;
     if (trace === undefined) continue;
     unit.title = trace.name;
     if (trace.rootSpan?.op === 'pageload') boundaries.push({ at: trace.rootSpan.start, kind: 'page-load' });
   }
-  return { units, boundaries: boundaries.sort((a, b) => a.at - b.at) };
+  return { units: state.units, boundaries: boundaries.sort((a, b) => a.at - b.at) };
 }
 
 function makeSession(id: string, boundary: SessionBoundary, current: boolean, units: readonly Unit[], traces: TraceIndex): Session {
@@ -244,7 +263,13 @@ function splitByBoundaries(
 
 /** Splits the store into sessions. Pure; see `createSessionSelector` for the memoized form. */
 export function buildSessions(input: SessionInput, traces: TraceIndex = selectTraces(input.envelopes)): SessionIndex {
-  const { units, boundaries } = unitsOf(input.envelopes, traces);
+  const state = emptyUnits();
+  addUnits(state, input.envelopes);
+  return sessionsOf(input, state, traces);
+}
+
+function sessionsOf(input: SessionInput, state: UnitState, traces: TraceIndex): SessionIndex {
+  const { units, boundaries } = unitsWithTraces(state, traces);
   const page = input.page !== undefined && input.page.traceIds.size > 0 ? input.page : undefined;
   const sessions: Session[] = [];
   let rest = units;
@@ -264,9 +289,13 @@ export function buildSessions(input: SessionInput, traces: TraceIndex = selectTr
   return index;
 }
 
-/** Memoized `buildSessions`: recomputes only when the envelopes, the page's trace ids or its load time change. */
+/**
+ * Memoized `buildSessions`: recomputes only when the envelopes, the page's trace ids or its load time
+ * change. When the store only appended (every frame of a replay), it reads the new envelopes alone.
+ */
 export function createSessionSelector(): (input: SessionInput) => SessionIndex {
   let last: { input: SessionInput; output: SessionIndex } | undefined;
+  let state = emptyUnits();
   return (input) => {
     if (
       last !== undefined &&
@@ -277,7 +306,14 @@ export function createSessionSelector(): (input: SessionInput) => SessionIndex {
     ) {
       return last.output;
     }
-    last = { input, output: buildSessions(input) };
+    if (last?.input.envelopes !== input.envelopes) {
+      const from = appendedFrom(last?.input.envelopes, input.envelopes);
+      if (from === undefined) {
+        state = emptyUnits();
+        addUnits(state, input.envelopes);
+      } else addUnits(state, input.envelopes.slice(from));
+    }
+    last = { input, output: sessionsOf(input, state, selectTraces(input.envelopes)) };
     return last.output;
   };
 }

@@ -311,3 +311,64 @@ describe('trace selector', () => {
     ]);
   });
 });
+
+/** Stored envelopes that count how often a selector reads them (after their first, cached derivation). */
+function counted(envelopes: readonly StoredEnvelope[]): { envelopes: StoredEnvelope[]; reads: () => number; reset: () => void } {
+  let reads = 0;
+  const wrapped = envelopes.map(
+    (stored) =>
+      new Proxy(stored, {
+        get(target, key, receiver) {
+          reads += 1;
+          return Reflect.get(target, key, receiver);
+        },
+      }),
+  );
+  return { envelopes: wrapped, reads: () => reads, reset: () => (reads = 0) };
+}
+
+describe('trace selector while the store appends (a replay streaming in)', () => {
+  const all = expressStore();
+  const late = storedFixture('sentry-node-11.12/express-web-span.envelope', 'late', 2000);
+
+  it('reads only the envelopes appended since its last result', () => {
+    const select = createTraceSelector();
+    const old = counted(all);
+    select(old.envelopes);
+    old.reset();
+    const next = select([...old.envelopes, late]);
+    expect(old.reads()).toBe(0);
+    expect(next.byId.get('745dcfcc57a74120a3e803ba744eb5f8')?.rootless).toBe(false);
+  });
+
+  it('gives what a selector that sees everything at once gives, batch after batch', () => {
+    const select = createTraceSelector();
+    const envelopes = [...all, late, storedFixture(SPAN_V2, 'probe', 3000), storedFixture('sentry-node-11.12/log.envelope', 'log', 3001)];
+    for (let end = 1; end <= envelopes.length; end += 2) {
+      const batch = envelopes.slice(0, end);
+      expect(select(batch)).toEqual(createTraceSelector()(batch));
+    }
+    expect(select(envelopes)).toEqual(createTraceSelector()(envelopes));
+  });
+
+  it('leaves earlier results as they were when a trace grows', () => {
+    const select = createTraceSelector();
+    const first = [storedFixture(SPAN_V2, 'a', 1)];
+    const before = select(first);
+    const traceId = 'd953b6aa6fd14930be83e9daf81fae75';
+    const after = select([...first, storedFixture('sentry-node-11.12/log.envelope', 'b', 2)]);
+    expect(after.byId.get(traceId)?.logs).toHaveLength(1);
+    expect(after.envelopesByTrace.get(traceId)).toEqual(['a', 'b']);
+    expect(before.byId.get(traceId)?.logs).toHaveLength(0);
+    expect(before.envelopesByTrace.get(traceId)).toEqual(['a']);
+    expect(before.logsByTrace.get(traceId)).toBeUndefined();
+  });
+
+  it('starts over when the oldest envelopes were dropped or the store was cleared', () => {
+    const select = createTraceSelector();
+    select(all);
+    expect(select(all.slice(2))).toEqual(createTraceSelector()(all.slice(2)));
+    expect(select([]).traces).toEqual([]);
+    expect(select(all)).toEqual(createTraceSelector()(all));
+  });
+});
