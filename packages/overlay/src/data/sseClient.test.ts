@@ -232,3 +232,40 @@ describe('connectSse', () => {
     expect(client.state().status).toBe('closed');
   });
 });
+
+describe('reading a backlog', () => {
+  it('hands the thread back after each slice of readSliceMs instead of reading everything in one task', async () => {
+    const data = encodeWireEnvelope(logFixture());
+    // Every chunk is there before the first read: each read resolves in a microtask, none waits for the network.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 1; i <= 10; i++) controller.enqueue(new TextEncoder().encode(frame(`id-${i}`, data)));
+        controller.close();
+      },
+    });
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    let clock = 0;
+    const received: string[] = [];
+    let receivedWhenTimerRan: number | undefined;
+    // A task queued before the stream is read runs at the first yield.
+    setTimeout(() => {
+      receivedWhenTimerRan = received.length;
+    }, 0);
+    const client = connectSse({
+      url: 'http://127.0.0.1:1/stream',
+      fetch: async () => response,
+      idleTimeoutMs: 0,
+      readSliceMs: 25,
+      // Every look at the clock is 10 ms later: a slice ends after the third chunk.
+      now: () => {
+        clock += 10;
+        return clock;
+      },
+      onEnvelope: (_envelope, id) => received.push(id ?? ''),
+    });
+    clients.push(client);
+    await until(() => received.length === 10, 'the ten envelopes');
+    expect(receivedWhenTimerRan).toBe(3);
+    expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `id-${i + 1}`));
+  });
+});

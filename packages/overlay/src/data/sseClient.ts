@@ -23,6 +23,12 @@ export interface SseClientOptions {
   readonly lastEventId?: string;
   /** Bytes one event may hold before the parser gives up on the connection. Default 64 MiB. */
   readonly maxEventBytes?: number;
+  /**
+   * Longest stretch (ms) the client reads a backlog before it hands the thread back (to rendering,
+   * input) for one turn of the event loop. Default 25: a replay of thousands of envelopes that are all
+   * there already would otherwise be read in one task of seconds. 0 never yields.
+   */
+  readonly readSliceMs?: number;
   readonly now?: () => number;
   readonly setTimeout?: (fn: () => void, ms: number) => unknown;
   readonly clearTimeout?: (handle: unknown) => void;
@@ -40,6 +46,14 @@ const DEFAULT_INITIAL_RETRY_MS = 500;
 const DEFAULT_MAX_RETRY_MS = 15_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_READ_SLICE_MS = 25;
+
+/** One turn of the event loop: `scheduler.yield()` where there is one (it keeps the task's priority), else a timer. */
+function yieldToEventLoop(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => globalThis.setTimeout(resolve, 0));
+}
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
@@ -62,6 +76,7 @@ export function connectSse(options: SseClientOptions): SseClient {
   const initialRetryMs = options.initialRetryMs ?? DEFAULT_INITIAL_RETRY_MS;
   const maxRetryMs = options.maxRetryMs ?? DEFAULT_MAX_RETRY_MS;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const readSliceMs = options.readSliceMs ?? DEFAULT_READ_SLICE_MS;
 
   let state: ConnectionState = { status: 'idle' };
   let lastEventId = options.lastEventId;
@@ -148,11 +163,18 @@ export function connectSse(options: SseClientOptions): SseClient {
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       try {
+        // A chunk that is already there resolves `read()` in a microtask: without a break, the whole
+        // backlog would be read in one task.
+        let sliceStart = now();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
           armIdleTimer();
           parser.feed(decoder.decode(value, { stream: true }));
+          if (readSliceMs > 0 && now() - sliceStart >= readSliceMs) {
+            await yieldToEventLoop();
+            sliceStart = now();
+          }
         }
         parser.feed(decoder.decode());
       } finally {
