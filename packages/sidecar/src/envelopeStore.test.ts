@@ -49,3 +49,38 @@ describe('EnvelopeStore', () => {
     expect(kept?.size).toBeGreaterThan(payload.length);
   });
 });
+
+describe('EnvelopeStore memory', () => {
+  /** Envelopes of about 5 KB whose message says which one they are. */
+  const numbered = (i: number) => `{}\n{"type":"event"}\n{"message":"envelope ${i}","pad":"${'x'.repeat(5000)}"}\n`;
+  const SMALL = { maxEntries: 10_000, maxBytes: 256 * 1024, maxAgeMs: 60_000 };
+
+  it('carves the memory of evicted envelopes again, and never the memory of one it holds', () => {
+    const store = new EnvelopeStore(SMALL, createIdGenerator(), Date.now, () => Number.POSITIVE_INFINITY);
+    const blocks = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 2000; i++) {
+      const { stored } = add(store, numbered(i));
+      blocks.add(stored.frame.buffer);
+      // The oldest envelope held is intact after every add.
+      const oldest = store.at(store.startSeq);
+      const oldestIndex = i - (store.endSeq - store.startSeq) + 1;
+      expect(oldest && new TextDecoder().decode(envelopeBytes(oldest))).toBe(numbered(oldestIndex));
+    }
+    // 10 MB went through a 256 KiB buffer in a handful of 1 MiB blocks.
+    expect(blocks.size).toBeLessThanOrEqual(3);
+  });
+
+  it('never carves again the memory of a frame still in flight, evicted or not', () => {
+    // Frames from the 500th on are still being sent (a viewer fell behind).
+    const store = new EnvelopeStore(SMALL, createIdGenerator(), Date.now, () => 500);
+    const frames: Buffer[] = [];
+    for (let i = 0; i < 1500; i++) frames.push(add(store, numbered(i)).stored.frame);
+    const intact = (i: number) => frames[i]?.toString('utf8').includes(`envelope ${i}"`) === true;
+    expect(frames.slice(500).every((_, k) => intact(500 + k))).toBe(true);
+    // The memory of the first 500 (evicted, sent) was carved again.
+    expect(frames.slice(0, 500).some((_, i) => !intact(i))).toBe(true);
+    expect(new Set(frames.map((frame) => frame.buffer)).size).toBeLessThan(
+      new Set(frames.slice(500).map((frame) => frame.buffer)).size + 2,
+    );
+  });
+});

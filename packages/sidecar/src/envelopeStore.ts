@@ -40,6 +40,7 @@ export interface IngestedEnvelope {
   /** The parsed envelope; its payloads are views into `bytes`. */
   readonly envelope: Envelope;
   readonly source: EnvelopeSource;
+  /** The stored frame. Its memory is carved again once the envelope is evicted: read it in this turn, or copy it. */
   readonly frame: Buffer;
 }
 
@@ -53,14 +54,25 @@ const ITEM_OVERHEAD_BYTES = 96;
  */
 export class EnvelopeStore {
   private readonly ring: RingBuffer<StoredEnvelope>;
-  private readonly slab = new SlabAllocator();
+  private readonly slab: SlabAllocator;
 
+  /**
+   * `oldestFrameInFlight`: the lowest sequence number whose frame may still be read after the store
+   * let it go (a broadcast is pending, or a viewer's socket has not sent it yet); Infinity when none.
+   * An evicted envelope's memory is carved again only below it, so that a frame is never
+   * overwritten while it is being sent. Without it, memory is never carved again.
+   */
   constructor(
     limits: RingBufferLimits,
     private readonly nextId: IdGenerator,
     private readonly now: () => number = Date.now,
+    oldestFrameInFlight: () => number = () => Number.NEGATIVE_INFINITY,
   ) {
     this.ring = new RingBuffer<StoredEnvelope>({ ...limits, key: (stored) => stored.id, size: (stored) => stored.size, now });
+    this.slab = new SlabAllocator({
+      reusable: (owner) => owner < this.ring.startSeq && owner < oldestFrameInFlight(),
+      maxLiveBytes: limits.maxBytes,
+    });
   }
 
   /**
@@ -69,6 +81,8 @@ export class EnvelopeStore {
    */
   add(bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope {
     const id = this.nextId();
+    // What is carved now is this envelope's: free once the ring evicts it.
+    this.slab.owner = this.ring.endSeq;
     const spliced = new Map<Uint8Array, number>();
     const frame = envelopeFrame(
       id,

@@ -84,6 +84,7 @@ export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
     { maxEntries: config.maxEnvelopes, maxBytes: config.maxBufferBytes, maxAgeMs: config.maxAgeSeconds * 1000 },
     createIdGenerator({ now }),
     now,
+    () => viewers.oldestFrameInFlight,
   );
   let lastActivity = now();
   const touch = () => {

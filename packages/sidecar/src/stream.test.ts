@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { decodeWireEnvelope, parseEnvelope, SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
@@ -205,4 +206,84 @@ describe('GET /stream', () => {
     healthy.close();
     stalled.destroy();
   });
+});
+
+describe('GET /stream while the buffer recycles its memory', () => {
+  function messageOf(data: string): string {
+    try {
+      const [, items] = decodeWireEnvelope(data);
+      return (items[0]?.[1] as { message?: string } | undefined)?.message ?? '(no message)';
+    } catch {
+      return '(corrupt)';
+    }
+  }
+
+  /** A viewer that reads nothing until `resume()`, so that the sidecar holds its unsent frames; it collects each envelope's id and message. */
+  function pausedViewer(url: string) {
+    const messages = new Map<string, string>();
+    let text = '';
+    let check = () => {};
+    let resume = () => {};
+    const req = http.get(`${url}/stream`, (res) => {
+      res.pause();
+      resume = () => res.resume();
+      res.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        let end = text.indexOf('\n\n');
+        while (end >= 0) {
+          const frame = text.slice(0, end);
+          text = text.slice(end + 2);
+          const id = /^id: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (id !== undefined && data !== undefined) messages.set(id, messageOf(data));
+          end = text.indexOf('\n\n');
+        }
+        check();
+      });
+    });
+    req.on('error', () => {});
+    return {
+      messages,
+      resume: () => resume(),
+      done: (count: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`timed out: ${messages.size} of ${count} envelopes arrived`)), 10_000);
+          check = () => {
+            if (messages.size < count) return;
+            clearTimeout(timer);
+            resolve();
+          };
+          check();
+        }),
+      close: () => req.destroy(),
+    };
+  }
+
+  it('gives a viewer that fell behind every envelope intact, replayed or live, though evicted memory is carved again', async () => {
+    // A 256 KiB buffer turns over its memory about every 50 envelopes of 5 KB; 10 MB sent is more than
+    // the kernel's socket buffers take, so the sidecar holds frames of long-evicted envelopes unsent.
+    const sidecar = await start({ maxBufferBytes: 256 * 1024 });
+    const sent = new Map<string, string>();
+    let next = 0;
+    const postUntil = async (total: number) => {
+      const poster = async () => {
+        while (next < total) {
+          const message = `envelope ${next++} ${'x'.repeat(5000)}`;
+          sent.set(await postId(sidecar, eventEnvelope(message)), message);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, poster));
+    };
+    await postUntil(300);
+    const viewer = pausedViewer(sidecar.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const replayed = sidecar.store.size;
+    expect(replayed).toBeGreaterThan(10);
+    await postUntil(2000);
+    viewer.resume();
+    await viewer.done(replayed + 1700);
+    viewer.close();
+    const wrong = [...viewer.messages].filter(([id, message]) => sent.get(id) !== message);
+    expect(wrong.length, `${wrong.length} envelopes arrived changed`).toBe(0);
+  }, 20_000);
 });

@@ -21,6 +21,11 @@ interface Viewer {
   closed: boolean;
   /** Sequence number of the next envelope this viewer needs. */
   nextSeq: number;
+  /**
+   * The first sequence number of each write whose callback has not come yet, oldest first: its
+   * socket still holds those frames. Writes complete in order, so one callback per write is enough.
+   */
+  readonly inFlight: number[];
 }
 
 interface Pending {
@@ -59,6 +64,20 @@ export class ViewerHub {
     return this.slowDisconnects;
   }
 
+  /**
+   * The lowest sequence number whose frame may still be read from memory: a broadcast waits for
+   * the end of the turn, or a viewer's socket has not yet handed it to the kernel. Infinity when
+   * no frame is in flight. The store carves an evicted envelope's memory again only below this.
+   */
+  get oldestFrameInFlight(): number {
+    let oldest = this.pending[0]?.seq ?? Number.POSITIVE_INFINITY;
+    for (const viewer of this.viewers) {
+      const seq = viewer.inFlight[0];
+      if (seq !== undefined && seq < oldest) oldest = seq;
+    }
+    return oldest;
+  }
+
   get isFull(): boolean {
     return this.viewers.size >= this.options.maxViewers;
   }
@@ -68,7 +87,7 @@ export class ViewerHub {
    * strictly after `lastEventId` (everything when it is unknown or absent), then goes live.
    */
   add(res: ServerResponse, lastEventId: string | undefined): void {
-    const viewer: Viewer = { res, replaying: true, closed: false, nextSeq: 0 };
+    const viewer: Viewer = { res, replaying: true, closed: false, nextSeq: 0, inFlight: [] };
     this.viewers.add(viewer);
     res.once('close', () => this.remove(viewer));
     this.startHeartbeat();
@@ -104,9 +123,14 @@ export class ViewerHub {
       // A viewer that finished its replay during this turn already has some of these.
       if (viewer.replaying || viewer.nextSeq > last) continue;
       const frames: Buffer[] = [];
-      for (const { seq, frame } of pending) if (seq >= viewer.nextSeq) frames.push(frame);
+      let first: number | undefined;
+      for (const { seq, frame } of pending) {
+        if (seq < viewer.nextSeq) continue;
+        first ??= seq;
+        frames.push(frame);
+      }
       viewer.nextSeq = last + 1;
-      this.send(viewer, frames);
+      this.send(viewer, frames, first);
     }
   }
 
@@ -121,7 +145,8 @@ export class ViewerHub {
     this.viewers.clear();
   }
 
-  private send(viewer: Viewer, frames: readonly Buffer[]): void {
+  /** Writes frames to a viewer; `firstSeq`: the sequence number of the first, when they are stored envelopes' frames. */
+  private send(viewer: Viewer, frames: readonly Buffer[], firstSeq?: number): void {
     const { res } = viewer;
     const unsent = res.writableLength;
     if (unsent > this.options.maxQueueBytes) {
@@ -130,14 +155,26 @@ export class ViewerHub {
       this.drop(viewer);
       return;
     }
+    const done = firstSeq === undefined ? undefined : this.track(viewer, firstSeq);
     if (frames.length === 1) {
-      res.write(frames[0]);
+      res.write(frames[0], done);
       return;
     }
     // Corked writes leave as one writev.
     res.cork();
-    for (const frame of frames) res.write(frame);
+    const last = frames.length - 1;
+    for (let i = 0; i < last; i++) res.write(frames[i]);
+    res.write(frames[last], done);
     res.uncork();
+  }
+
+  /** Notes that frames from `firstSeq` on are being written; returns the write callback that clears it. */
+  private track(viewer: Viewer, firstSeq: number): () => void {
+    viewer.inFlight.push(firstSeq);
+    // Called once the kernel has the bytes, or with an error once the socket is gone: either way, they are no longer read.
+    return () => {
+      viewer.inFlight.shift();
+    };
   }
 
   private async replay(viewer: Viewer, from: number): Promise<void> {
@@ -151,8 +188,9 @@ export class ViewerHub {
         viewer.nextSeq = seq;
         return;
       }
-      const stored = store.at(seq++);
-      if (stored) res.write(stored.frame);
+      const stored = store.at(seq);
+      if (stored) res.write(stored.frame, this.track(viewer, seq));
+      seq++;
       if (res.writableLength >= REPLAY_WINDOW_BYTES) await drained(res);
     }
   }
