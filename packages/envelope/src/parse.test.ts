@@ -170,10 +170,14 @@ describe('parseEnvelope errors', () => {
     expect(parseError('{}\n{"type":"attachment","length":2}\nabc\n')).toMatchObject({ code: 'truncated', offset: 38 });
   });
 
-  it('refuses broken JSON in an event payload, pointing at the payload', () => {
+  it('refuses broken JSON in an event payload, pointing at the first byte that breaks it', () => {
     const error = parseError('{}\n{"type":"event"}\n{"oops"');
-    expect(error).toMatchObject({ code: 'bad_payload', offset: 20 });
-    expect(error.message).toMatch(/^item 1 \(event\) payload is not valid JSON/);
+    expect(error).toMatchObject({ code: 'bad_payload', offset: 27 });
+    expect(error.message).toBe('item 1 (event) payload is not valid JSON: unexpected end of JSON (at byte 27)');
+    expect(parseError('{}\n{"type":"event"}\n{"a":01}\n')).toMatchObject({
+      offset: 26,
+      message: 'item 1 (event) payload is not valid JSON: unexpected "1" (at byte 26)',
+    });
   });
 
   it('can skip payload validation', () => {

@@ -1,5 +1,6 @@
 import { NEWLINE, utf8Decode } from './bytes.ts';
 import { EnvelopeParseError } from './errors.ts';
+import { jsonSyntaxError } from './jsonSyntax.ts';
 import { type Envelope, type EnvelopeHeaders, type Item, type ItemHeaders, JSON_ITEM_TYPES } from './model.ts';
 
 export interface ParseOptions {
@@ -7,7 +8,8 @@ export interface ParseOptions {
   readonly maxItems?: number;
   /**
    * Check that payloads of JSON item types (event, transaction, span, log...) are valid JSON
-   * (code `bad_payload`). On by default: a broken event must be refused at the door, not in a viewer.
+   * (code `bad_payload`, at the first bad byte). On by default: a broken event must be refused at the
+   * door, not in a viewer. A syntax check (jsonSyntax.ts): nothing is built.
    */
   readonly validateJsonPayloads?: boolean;
 }
@@ -80,7 +82,10 @@ export function parseEnvelope(bytes: Uint8Array, options: ParseOptions = {}): En
     }
     const type = itemHeader.type;
     if (validateJsonPayloads && JSON_ITEM_TYPES.has(type) && payloadEnd > payloadStart) {
-      parseJsonAt(bytes, payloadStart, payloadEnd, `item ${index} (${type}) payload`, 'bad_payload');
+      const error = jsonSyntaxError(bytes, payloadStart, payloadEnd);
+      if (error !== undefined) {
+        throw new EnvelopeParseError('bad_payload', error.at, `item ${index} (${type}) payload is not valid JSON: ${error.reason}`);
+      }
     }
     items.push({
       header: itemHeader as ItemHeaders,
