@@ -44,7 +44,9 @@ function isDigit(c: number): boolean {
 function describe(bytes: Uint8Array, at: number, end: number): string {
   if (at >= end) return 'unexpected end of JSON';
   const c = bytes[at] as number;
-  return c >= 0x21 && c < 0x7f ? `unexpected ${JSON.stringify(String.fromCharCode(c))}` : `unexpected byte 0x${c.toString(16).padStart(2, '0')}`;
+  return c >= 0x21 && c < 0x7f
+    ? `unexpected ${JSON.stringify(String.fromCharCode(c))}`
+    : `unexpected byte 0x${c.toString(16).padStart(2, '0')}`;
 }
 
 // The scanners below take a position and return the one after what they read, or a failure at
