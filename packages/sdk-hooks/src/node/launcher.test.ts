@@ -65,14 +65,14 @@ function tempStateFile(): string {
 }
 
 describe('launchSidecar', () => {
-  it('spawns the CLI with port, idle exit and state file, without the app instrumentation, and resolves with its URL', async () => {
+  it("spawns the CLI with the sidecar's Node options, port, idle exit and state file, without the app instrumentation, and resolves with its URL", async () => {
     const stateFile = tempStateFile();
     const w = world(stateFile);
     expect(await launchSidecar(options(stateFile, w))).toBe('http://localhost:41001');
     expect(w.spawns).toEqual([
       {
         command: process.execPath,
-        args: ['/opt/spotlight/cli.js', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
+        args: ['--max-semi-space-size=2', '/opt/spotlight/cli.js', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
         env: { PATH: '/bin', SPOTLIGHT_X: '1' },
       },
     ]);
@@ -91,7 +91,7 @@ describe('launchSidecar', () => {
     const stateFile = tempStateFile();
     const w = world(stateFile);
     expect(await launchSidecar(options(stateFile, w, { port: 0 }))).toBe('http://localhost:40001');
-    expect(w.spawns[0]?.args.slice(1, 3)).toEqual(['--port', '0']);
+    expect(w.spawns[0]?.args.slice(2, 4)).toEqual(['--port', '0']);
   });
 
   it('uses the winner when its own sidecar lost the port race (exit 0)', async () => {
