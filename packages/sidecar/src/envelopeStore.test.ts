@@ -1,4 +1,4 @@
-import { parseEnvelope, utf8Encode } from '@spotlight/envelope';
+import { createEnvelope, createItem, parseEnvelope, serializeEnvelope, utf8Decode, utf8Encode } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
 import { EnvelopeStore, envelopeBytes } from './envelopeStore.ts';
 import { createIdGenerator } from './ids.ts';
@@ -37,6 +37,16 @@ describe('EnvelopeStore', () => {
       const stored = store.get(id);
       expect(stored && envelopeBytes(stored)).toEqual(original);
     }
+  });
+
+  it('gives back an envelope built in the sidecar (a legacy /store/ event) as it serializes', () => {
+    const store = new EnvelopeStore(LIMITS, createIdGenerator());
+    const envelope = createEnvelope({ event_id: 'a'.repeat(32) }, [
+      createItem({ type: 'event' }, JSON.stringify({ message: 'from /store/' })),
+    ]);
+    const stored = store.add(serializeEnvelope(envelope), envelope, 'server');
+    const kept = store.get(stored.id);
+    expect(kept && utf8Decode(envelopeBytes(kept))).toBe(utf8Decode(serializeEnvelope(envelope)));
   });
 
   it('counts a shared byte once against the byte bound', () => {

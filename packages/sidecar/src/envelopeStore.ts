@@ -1,4 +1,4 @@
-import { type Envelope, serializeEnvelope } from '@spotlight/envelope';
+import { type Envelope, utf8Encode } from '@spotlight/envelope';
 import type { IdGenerator } from './ids.ts';
 import { RingBuffer, type RingBufferLimits } from './ringBuffer.ts';
 import { SlabAllocator } from './slab.ts';
@@ -8,9 +8,10 @@ import { envelopeFrame } from './sseFrames.ts';
 export type EnvelopeSource = 'browser' | 'server';
 
 /**
- * What the buffer keeps per envelope: its frame, and the envelope itself with its byte ranges
- * pointing into the frame wherever the frame holds them unchanged (item headers, JSON payloads),
- * so that most of an envelope's bytes are held once. `envelopeBytes` puts the original together.
+ * What the buffer keeps per envelope: its frame, the few of its bytes the frame does not hold as
+ * they are, and where its pieces are. Most of an envelope's bytes are held once, in its frame, and
+ * no object per item or header is kept: every object a stored envelope holds outlives V8's young
+ * generation, and then lingers in the old one after eviction. `envelopeBytes` puts the original together.
  */
 export interface StoredEnvelope {
   /** Sidecar id: orders by arrival time, unique across restarts. */
@@ -19,14 +20,39 @@ export interface StoredEnvelope {
   readonly receivedAt: number;
   /** Its SSE event (`id:`, `event:`, `data:`), serialized once for every viewer. */
   readonly frame: Buffer;
-  readonly envelope: Envelope;
+  /** The envelope's pieces its frame does not hold unchanged (its header, binary payloads), back to back. */
+  readonly extra: Buffer | undefined;
+  /**
+   * The envelope's pieces (its header, then each item's header and payload) as start and length
+   * pairs: a start of 0 or more is in `frame`, a negative start `s` is at `-1 - s` in `extra`.
+   */
+  readonly layout: readonly number[];
+  /** Whether a newline follows the last piece. */
+  readonly trailingNewline: boolean;
   /** Memory counted against the buffer's byte bound. */
   readonly size: number;
 }
 
-/** The envelope's bytes as received (decompressed), byte for byte. */
+const NEWLINE = 0x0a;
+
+/** The envelope's bytes as received (decompressed), byte for byte: its pieces joined by newlines. */
 export function envelopeBytes(stored: StoredEnvelope): Uint8Array {
-  return serializeEnvelope(stored.envelope);
+  const { frame, extra, layout, trailingNewline } = stored;
+  const pieces = layout.length / 2;
+  let total = pieces - 1 + (trailingNewline ? 1 : 0);
+  for (let k = 1; k < layout.length; k += 2) total += layout[k] as number;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (let k = 0; k < layout.length; k += 2) {
+    if (k > 0) out[at++] = NEWLINE;
+    const start = layout[k] as number;
+    const length = layout[k + 1] as number;
+    const source = start >= 0 ? frame.subarray(start, start + length) : (extra as Buffer).subarray(-1 - start, -1 - start + length);
+    out.set(source, at);
+    at += length;
+  }
+  if (trailingNewline) out[at] = NEWLINE;
+  return out;
 }
 
 /** What envelope listeners (forwarders, tests) get for each envelope, once it is stored. */
@@ -44,9 +70,9 @@ export interface IngestedEnvelope {
   readonly frame: Buffer;
 }
 
-/** Bookkeeping per stored envelope and per item (objects, parsed headers), counted on top of its bytes. */
+/** Bookkeeping per stored envelope (its objects, id and index entry) and per item (its layout), counted on top of its bytes. */
 const ENTRY_OVERHEAD_BYTES = 256;
-const ITEM_OVERHEAD_BYTES = 96;
+const ITEM_OVERHEAD_BYTES = 32;
 
 /**
  * The sidecar's memory of recent envelopes: a ring buffer of stored envelopes with their frames,
@@ -92,24 +118,25 @@ export class EnvelopeStore {
       this.slab,
       (part, at) => spliced.set(part, at),
     );
-    let size = frame.byteLength + ENTRY_OVERHEAD_BYTES;
-    const keep = (part: Uint8Array): Uint8Array => {
-      const at = spliced.get(part);
-      if (at !== undefined) return frame.subarray(at, at + part.byteLength);
-      size += part.byteLength;
-      return this.slab.copy(part);
-    };
-    const kept: Envelope = {
-      header: envelope.header,
-      rawHeader: envelope.rawHeader && keep(envelope.rawHeader),
-      items: envelope.items.map((item) => {
-        size += ITEM_OVERHEAD_BYTES;
-        return { header: item.header, payload: keep(item.payload), rawHeader: item.rawHeader && keep(item.rawHeader) };
-      }),
-      trailingNewline: envelope.trailingNewline,
-    };
+    const pieces: Uint8Array[] = [envelope.rawHeader ?? utf8Encode(JSON.stringify(envelope.header))];
+    for (const item of envelope.items) pieces.push(item.rawHeader ?? utf8Encode(JSON.stringify(item.header)), item.payload);
+    let extraBytes = 0;
+    for (const piece of pieces) if (!spliced.has(piece)) extraBytes += piece.byteLength;
+    const extra = extraBytes > 0 ? this.slab.alloc(extraBytes) : undefined;
+    const layout: number[] = [];
+    let extraAt = 0;
+    for (const piece of pieces) {
+      const at = spliced.get(piece);
+      if (at !== undefined) layout.push(at, piece.byteLength);
+      else {
+        (extra as Buffer).set(piece, extraAt);
+        layout.push(-1 - extraAt, piece.byteLength);
+        extraAt += piece.byteLength;
+      }
+    }
+    const size = frame.byteLength + extraBytes + ENTRY_OVERHEAD_BYTES + envelope.items.length * ITEM_OVERHEAD_BYTES;
     const receivedAt = this.now();
-    const seq = this.ring.push({ id, receivedAt, frame, envelope: kept, size });
+    const seq = this.ring.push({ id, receivedAt, frame, extra, layout, trailingNewline: envelope.trailingNewline === true, size });
     return { id, seq, receivedAt, bytes, envelope, source, frame };
   }
 
