@@ -314,7 +314,7 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {}, pr
   if (skip) return { status: 'skipped', reason: skip, bundle };
 
   const { chromium } = await import('playwright-core');
-  // 10,000 mixed envelopes are more than the default buffer's 32 MiB: hold them all, the page must see every one.
+  // 10,000 mixed envelopes are more than the default buffer's 16 MiB: hold them all, the page must see every one.
   const server = await startTarget('ours', { extraArgs: ['--max-buffer-bytes', '256MiB'] });
   const userDataDir = mkdtempSync(join(tmpdir(), 'spotlight-bench-chromium-'));
   let context;

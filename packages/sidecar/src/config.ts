@@ -64,12 +64,13 @@ export const DEFAULT_CONFIG: SidecarConfig = {
   maxDecompressedBytes: 100 * MiB,
   maxItems: 1000,
   maxEnvelopes: 10_000,
-  // About 4,500 error envelopes of 6.6 KB or 10,000 under 3 KB (the published sidecar keeps 500), and the
-  // sidecar stays a small process: a debugger beside every app must not cost hundreds of MiB.
-  maxBufferBytes: 32 * MiB,
+  // About 2,300 error envelopes of 6.6 KB or 10,000 under 1.5 KB (the published sidecar keeps 500), and
+  // the sidecar stays a small process: a debugger beside every app must not cost hundreds of MiB.
+  maxBufferBytes: 16 * MiB,
   maxAgeSeconds: 60 * 60,
   maxViewers: 100,
-  maxViewerQueueBytes: 16 * MiB,
+  // Frames a viewer has not taken yet keep their memory from being carved again: this bounds that too.
+  maxViewerQueueBytes: 8 * MiB,
   heartbeatSeconds: 15,
   idleExitSeconds: 0,
   stateFile: undefined,
@@ -175,7 +176,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--max-buffer-bytes',
     env: 'SPOTLIGHT_MAX_BUFFER_BYTES',
     kind: 'size',
-    shownDefault: '32MiB',
+    shownDefault: '16MiB',
     help: 'bytes kept for replay (each envelope and its SSE frame share their bytes)',
   },
   {
@@ -202,7 +203,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--max-viewer-queue-bytes',
     env: 'SPOTLIGHT_MAX_VIEWER_QUEUE_BYTES',
     kind: 'size',
-    shownDefault: '16MiB',
+    shownDefault: '8MiB',
     help: 'unsent bytes after which a viewer that stopped reading is disconnected',
   },
   {
