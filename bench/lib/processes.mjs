@@ -9,9 +9,6 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = join(BENCH_DIR, '..');
 export const OURS_CLI = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'cli.js');
-// Ours runs with the Node options its launchers give it (sdk-hooks' lazy start, npm start).
-const OURS_NODE_OPTIONS_MODULE = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'node-options.js');
-const OURS_NODE_OPTIONS = existsSync(OURS_NODE_OPTIONS_MODULE) ? (await import(OURS_NODE_OPTIONS_MODULE)).SIDECAR_NODE_OPTIONS : [];
 export const PUBLISHED_CLI = join(BENCH_DIR, 'node_modules', '@spotlightjs', 'spotlight', 'dist', 'run.js');
 export const PUBLISHED_PKG = join(BENCH_DIR, 'node_modules', '@spotlightjs', 'spotlight', 'package.json');
 const BARE_SERVER = join(BENCH_DIR, 'lib', 'bare-server.mjs');
@@ -52,7 +49,7 @@ export function installExitHandlers() {
 export function targetCommand(target, { port = 0, extraArgs = [] } = {}) {
   switch (target) {
     case 'ours':
-      return { args: [...OURS_NODE_OPTIONS, OURS_CLI, '--port', String(port), ...extraArgs] };
+      return { args: [OURS_CLI, '--port', String(port), ...extraArgs] };
     case 'published':
       // No host flag: the preload binds it to 127.0.0.1 and keeps its own telemetry off the network.
       return { args: ['--import', LOOPBACK_PRELOAD, PUBLISHED_CLI, '--port', String(port), ...extraArgs], cwd: BENCH_DIR };

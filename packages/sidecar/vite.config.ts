@@ -3,10 +3,9 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// An SSR (Node) library build of the entry points into dist/: cli.js (the `spotlight` bin, with its
-// shebang, executable), index.js (createApp, startSidecar...) and node-options.js (for launchers).
-// @spotlight/envelope is bundled (it ships TypeScript only); Node built-ins, express and fzstd stay
-// imports. app.ts
+// An SSR (Node) library build of the two entry points into dist/: cli.js (the `spotlight` bin,
+// with its shebang, executable) and index.js (createApp, startSidecar...). @spotlight/envelope is
+// bundled (it ships TypeScript only); Node built-ins, express and fzstd stay imports. app.ts
 // (Express) and decoders.ts (fzstd, zlib) are imported dynamically, so they get chunks of their own
 // and cli.js loads neither before it listens (cli.test.ts checks that it works without Express).
 
@@ -32,7 +31,7 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     rolldownOptions: {
-      input: { cli: entry('./src/cli.ts'), index: entry('./src/index.ts'), 'node-options': entry('./src/nodeOptions.ts') },
+      input: { cli: entry('./src/cli.ts'), index: entry('./src/index.ts') },
       external,
       output: {
         format: 'es',

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, resolveConfig } from './config.ts';
+import { tuneHeap } from './heapTuning.ts';
 import { createLogger } from './logger.ts';
 import { PortInUseError, type Sidecar, startSidecar } from './server.ts';
 import { VERSION } from './version.ts';
@@ -69,6 +70,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   }
   // Envelopes are taken already; the line waits for every address (and the pages) to be served.
   await sidecar.ready;
+  await tuneHeap();
   const where = sidecar.addresses.join(' and ');
   log.info(`Spotlight sidecar ${VERSION} listening on ${sidecar.url} (${where}); open it to see your events`);
   if (cli.debug) log.debug(`limits: ${JSON.stringify({ ...sidecar.config, forward: sidecar.config.forward.length })}`);

@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIDECAR_NODE_OPTIONS } from '@spotlight/sidecar/node-options';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../environment.ts';
 import type { SidecarProbe } from './health.ts';
@@ -66,14 +65,14 @@ function tempStateFile(): string {
 }
 
 describe('launchSidecar', () => {
-  it("spawns the CLI with the sidecar's Node options, port, idle exit and state file, without the app instrumentation, and resolves with its URL", async () => {
+  it('spawns the CLI with port, idle exit and state file, without the app instrumentation, and resolves with its URL', async () => {
     const stateFile = tempStateFile();
     const w = world(stateFile);
     expect(await launchSidecar(options(stateFile, w))).toBe('http://localhost:41001');
     expect(w.spawns).toEqual([
       {
         command: process.execPath,
-        args: [...SIDECAR_NODE_OPTIONS, '/opt/spotlight/cli.js', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
+        args: ['/opt/spotlight/cli.js', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
         env: { PATH: '/bin', SPOTLIGHT_X: '1' },
       },
     ]);
@@ -92,7 +91,7 @@ describe('launchSidecar', () => {
     const stateFile = tempStateFile();
     const w = world(stateFile);
     expect(await launchSidecar(options(stateFile, w, { port: 0 }))).toBe('http://localhost:40001');
-    expect(w.spawns[0]?.args.slice(SIDECAR_NODE_OPTIONS.length + 1, SIDECAR_NODE_OPTIONS.length + 3)).toEqual(['--port', '0']);
+    expect(w.spawns[0]?.args.slice(1, 3)).toEqual(['--port', '0']);
   });
 
   it('uses the winner when its own sidecar lost the port race (exit 0)', async () => {

@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SIDECAR_NODE_OPTIONS } from '@spotlight/sidecar/node-options';
 import type { Env } from '../environment.ts';
 import type { Probe } from './health.ts';
 import { isProcessAlive, readState } from './stateFile.ts';
@@ -75,7 +74,6 @@ export async function launchSidecar(options: LaunchOptions): Promise<string> {
       const running = await findRunning(options);
       if (running) return running;
       const args = [
-        ...SIDECAR_NODE_OPTIONS,
         options.cliPath,
         '--port',
         String(options.port),
