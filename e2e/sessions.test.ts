@@ -217,6 +217,15 @@ describe('sessions in the example app (Chromium, one page reloaded)', () => {
     expect(await textOf(root().getByTestId('issue-summary'))).toBe('1 issue · 1 event');
     await eventually(tabCounts, { errors: '1', traces: '2', logs: '1' });
     await screenshot(page, 'sessions-8-earlier-errors');
+    // The filter box narrows the list by every word typed, in any case, and says when nothing matches.
+    const filter = root().getByRole('searchbox', { name: 'Filter issues' });
+    await filter.fill('inventory SKU-1042');
+    await eventually(() => textOf(root().getByTestId('issue-summary')), '1 issue · 1 event');
+    await filter.fill('inventory payments');
+    await eventually(() => textOf(root().getByTestId('issue-summary')), '0 of 1 issue · 1 event');
+    expect(await textOf(root().getByTestId('issue-list'))).toBe('No issue matches “inventory payments”.');
+    await filter.fill('');
+    await eventually(() => attrOf(row.getByTestId('issue-count'), 'data-count'), '1');
 
     // So does the traces view: the earlier session's two traces, plus the pinned one (it is one of them).
     await root().getByTestId('tab-traces').click();

@@ -1,25 +1,17 @@
-import { memo, type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useMemo, useRef } from 'react';
 import type { Issue } from '../../data/grouping.ts';
 import { Chip, EmptyState, LEVEL_BAR } from '../../ui/components.tsx';
 import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
 import { useController, useNavigate, useNow, useSpotlightStore } from '../../ui/hooks.ts';
+import { FilterInput, ListCount, ListToolbar, matchesWords, useListFilter } from '../../ui/listFilter.tsx';
 import { routeOf } from '../../ui/uiState.ts';
 import { useFixedRows } from '../../ui/virtualRows.ts';
 
 const ROW_HEIGHT = 62;
 const issueKey = (issue: Issue): string => issue.id;
 
-function matches(issue: Issue, query: string): boolean {
-  if (query.length === 0) return true;
-  const haystack = [issue.title, issue.subtitle, issue.culprit, issue.level, ...issue.services.map((s) => s.label)]
-    .filter(Boolean)
-    .join('\n')
-    .toLowerCase();
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word));
+function matches(issue: Issue, words: readonly string[]): boolean {
+  return matchesWords([issue.title, issue.subtitle, issue.culprit, issue.level, ...issue.services.map((s) => s.label)], words);
 }
 
 /** Nothing captured yet, or no sidecar to read from. */
@@ -107,9 +99,8 @@ const IssueRow = memo(function IssueRow({ issue, now, top }: { issue: Issue; now
  * the session selector; `empty` shows when there are none.
  */
 export function IssueList({ issues, toolbar, empty }: { issues: readonly Issue[]; toolbar?: ReactNode; empty: ReactNode }) {
-  const [query, setQuery] = useState('');
-  const deferredQuery = useDeferredValue(query.trim());
-  const filtered = useMemo(() => issues.filter((issue) => matches(issue, deferredQuery)), [issues, deferredQuery]);
+  const { query, setQuery, shown, words } = useListFilter();
+  const filtered = useMemo(() => issues.filter((issue) => matches(issue, words)), [issues, words]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
   const virtualizer = useFixedRows({ rows: filtered, keyOf: issueKey, rowHeight: ROW_HEIGHT, overscan: 4, scrollRef });
@@ -117,22 +108,13 @@ export function IssueList({ issues, toolbar, empty }: { issues: readonly Issue[]
 
   return (
     <div className="flex h-full flex-col">
-      <div className="flex shrink-0 items-center gap-3 border-b border-line px-5 py-2">
+      <ListToolbar>
         {toolbar}
-        <input
-          type="search"
-          data-testid="issue-filter"
-          aria-label="Filter issues"
-          placeholder="Filter issues…"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          className="h-7 w-72 max-w-[50%] rounded-md border border-line bg-surface-0 px-2.5 text-[12.5px] text-fg placeholder:text-fg-faint focus:border-accent/70 focus:outline-none"
-        />
-        <span data-testid="issue-summary" className="ml-auto text-xs text-fg-faint tabular-nums">
-          {filtered.length === issues.length ? '' : `${filtered.length} of `}
-          {issues.length} {issues.length === 1 ? 'issue' : 'issues'} · {events} {events === 1 ? 'event' : 'events'}
-        </span>
-      </div>
+        <FilterInput testId="issue-filter" label="Filter issues" value={query} onChange={setQuery} widthClass="w-72 max-w-[50%]" />
+        <ListCount testId="issue-summary" shown={filtered.length} total={issues.length} noun={['issue', 'issues']}>
+          {` · ${events} ${events === 1 ? 'event' : 'events'}`}
+        </ListCount>
+      </ListToolbar>
       {issues.length === 0 ? (
         empty
       ) : (
@@ -148,7 +130,7 @@ export function IssueList({ issues, toolbar, empty }: { issues: readonly Issue[]
           </div>
           <div ref={scrollRef} data-testid="issue-list" className="spotlight-scroll min-h-0 flex-1 overflow-auto">
             {filtered.length === 0 ? (
-              <p className="px-5 py-6 text-fg-muted">No issue matches “{deferredQuery}”.</p>
+              <p className="px-5 py-6 text-fg-muted">No issue matches “{shown}”.</p>
             ) : (
               <ul aria-label="Issues" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
                 {virtualizer.getVirtualItems().map((item) => {

@@ -1,8 +1,9 @@
-import { type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { type LogLevel, type LogRow, userAttributes } from '../../data/logs.ts';
 import type { TraceIndex } from '../../data/traces.ts';
 import { Chip, Icon, KeyValueTable } from '../../ui/components.tsx';
 import { formatClock, formatDateTime } from '../../ui/format.ts';
+import { FilterInput, ListCount, ListToolbar, matchesWords, useListFilter } from '../../ui/listFilter.tsx';
 import { useFixedRows } from '../../ui/virtualRows.ts';
 import { ServiceChip } from '../traces/ServiceChip.tsx';
 import { serviceColor } from '../traces/serviceColors.ts';
@@ -23,18 +24,10 @@ function attributeText(value: unknown): string {
 }
 
 function matches(log: LogRow, words: readonly string[]): boolean {
-  if (words.length === 0) return true;
-  const haystack = [
-    log.message,
-    log.level,
-    log.service.label,
-    log.traceId,
-    ...userAttributes(log.attributes).map(([k, v]) => `${k}=${attributeText(v)}`),
-  ]
-    .filter(Boolean)
-    .join('\n')
-    .toLowerCase();
-  return words.every((word) => haystack.includes(word));
+  return matchesWords(
+    [log.message, log.level, log.service.label, log.traceId, ...userAttributes(log.attributes).map(([k, v]) => `${k}=${attributeText(v)}`)],
+    words,
+  );
 }
 
 function LogLine({
@@ -197,14 +190,12 @@ export function LogList({
   onSelect: (logId: string | undefined) => void;
   onOpenTrace: (traceId: string, spanId?: string) => void;
 }) {
-  const [query, setQuery] = useState('');
+  const { query, setQuery, words } = useListFilter();
   const [minLevel, setMinLevel] = useState<LogLevel>('trace');
-  const deferredQuery = useDeferredValue(query.trim().toLowerCase());
   const filtered = useMemo(() => {
     const floor = LEVEL_ORDER.indexOf(minLevel);
-    const words = deferredQuery.split(/\s+/).filter(Boolean);
     return logs.filter((log) => LEVEL_ORDER.indexOf(log.level) >= floor && matches(log, words));
-  }, [logs, deferredQuery, minLevel]);
+  }, [logs, words, minLevel]);
   const colorIndex = useMemo(() => {
     const index = new Map<string, number>();
     for (let i = logs.length - 1; i >= 0; i--) {
@@ -219,7 +210,7 @@ export function LogList({
 
   return (
     <div className="flex h-full flex-col">
-      <div className="flex shrink-0 items-center gap-3 border-b border-line px-5 py-2">
+      <ListToolbar>
         {toolbar}
         <select
           data-testid="log-level-filter"
@@ -234,20 +225,9 @@ export function LogList({
             </option>
           ))}
         </select>
-        <input
-          type="search"
-          data-testid="log-filter"
-          aria-label="Filter logs"
-          placeholder="Filter logs…"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          className="h-7 w-60 max-w-[35%] rounded-md border border-line bg-surface-0 px-2.5 text-[12.5px] text-fg placeholder:text-fg-faint focus:border-accent/70 focus:outline-none"
-        />
-        <span data-testid="log-summary" className="ml-auto text-xs text-fg-faint tabular-nums">
-          {filtered.length === logs.length ? '' : `${filtered.length} of `}
-          {logs.length} {logs.length === 1 ? 'line' : 'lines'}
-        </span>
-      </div>
+        <FilterInput testId="log-filter" label="Filter logs" value={query} onChange={setQuery} widthClass="w-60 max-w-[35%]" />
+        <ListCount testId="log-summary" shown={filtered.length} total={logs.length} noun={['line', 'lines']} />
+      </ListToolbar>
       {logs.length === 0 ? (
         empty
       ) : (

@@ -1,7 +1,8 @@
-import { memo, type ReactNode, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useMemo, useRef } from 'react';
 import type { Trace } from '../../data/traces.ts';
 import { Chip } from '../../ui/components.tsx';
 import { formatDateTime, formatTimeAgo } from '../../ui/format.ts';
+import { FilterInput, ListCount, ListToolbar, matchesWords, useListFilter } from '../../ui/listFilter.tsx';
 import { useFixedRows } from '../../ui/virtualRows.ts';
 import { PinButton } from '../sessions/PinButton.tsx';
 import { formatDuration } from './duration.ts';
@@ -18,17 +19,8 @@ export const STATUS_BAR: Readonly<Record<Trace['status'], string>> = {
   unknown: 'bg-slate-500',
 };
 
-function matches(trace: Trace, query: string): boolean {
-  if (query.length === 0) return true;
-  const haystack = [trace.name, trace.op, trace.traceId, trace.status, ...trace.services.map((s) => s.label)]
-    .filter(Boolean)
-    .join('\n')
-    .toLowerCase();
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word));
+function matches(trace: Trace, words: readonly string[]): boolean {
+  return matchesWords([trace.name, trace.op, trace.traceId, trace.status, ...trace.services.map((s) => s.label)], words);
 }
 
 // Memoized: while the list scrolls it re-renders every frame, and only the rows that came into view need rendering.
@@ -141,9 +133,8 @@ export function TraceList({
   onOpen: (traceId: string) => void;
   onTogglePin: (traceId: string) => void;
 }) {
-  const [query, setQuery] = useState('');
-  const deferredQuery = useDeferredValue(query.trim());
-  const filtered = useMemo(() => traces.filter((trace) => matches(trace, deferredQuery)), [traces, deferredQuery]);
+  const { query, setQuery, shown, words } = useListFilter();
+  const filtered = useMemo(() => traces.filter((trace) => matches(trace, words)), [traces, words]);
   // Service colours stay the same in every row: by order of first appearance over the list.
   const serviceIndex = useMemo(() => {
     const index = new Map<string, number>();
@@ -157,22 +148,13 @@ export function TraceList({
 
   return (
     <div className="flex h-full flex-col">
-      <div className="flex shrink-0 items-center gap-3 border-b border-line px-5 py-2">
+      <ListToolbar>
         {toolbar}
-        <input
-          type="search"
-          data-testid="trace-filter"
-          aria-label="Filter traces"
-          placeholder="Filter traces…"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          className="h-7 w-60 max-w-[40%] rounded-md border border-line bg-surface-0 px-2.5 text-[12.5px] text-fg placeholder:text-fg-faint focus:border-accent/70 focus:outline-none"
-        />
-        <span data-testid="trace-summary" className="ml-auto text-xs text-fg-faint tabular-nums">
-          {filtered.length === traces.length ? '' : `${filtered.length} of `}
-          {traces.length} {traces.length === 1 ? 'trace' : 'traces'} · {spans} {spans === 1 ? 'span' : 'spans'}
-        </span>
-      </div>
+        <FilterInput testId="trace-filter" label="Filter traces" value={query} onChange={setQuery} widthClass="w-60 max-w-[40%]" />
+        <ListCount testId="trace-summary" shown={filtered.length} total={traces.length} noun={['trace', 'traces']}>
+          {` · ${spans} ${spans === 1 ? 'span' : 'spans'}`}
+        </ListCount>
+      </ListToolbar>
       {traces.length === 0 ? (
         empty
       ) : (
@@ -190,7 +172,7 @@ export function TraceList({
           </div>
           <section ref={scrollRef} aria-label="Traces" data-testid="trace-list" className="spotlight-scroll min-h-0 flex-1 overflow-auto">
             {filtered.length === 0 ? (
-              <p className="px-5 py-6 text-fg-muted">No trace matches “{deferredQuery}”.</p>
+              <p className="px-5 py-6 text-fg-muted">No trace matches “{shown}”.</p>
             ) : (
               <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
                 {virtualizer.getVirtualItems().map((item) => {
