@@ -76,7 +76,10 @@ describe('jsonSyntaxError', () => {
   it.each(INVALID)('rejects %j, as JSON.parse does', (text) => {
     const bytes = utf8Encode(text);
     expect(parses(bytes)).toBe(false);
-    expect(jsonSyntaxError(bytes)).toBeDefined();
+    const error = jsonSyntaxError(bytes);
+    expect(error?.reason).toMatch(/^unexpected (end of JSON|".{1,2}"|byte 0x[0-9a-f]{2})$/);
+    expect(error?.at).toBeGreaterThanOrEqual(0);
+    expect(error?.at).toBeLessThanOrEqual(bytes.length);
   });
 
   it('says where and why', () => {
@@ -94,7 +97,10 @@ describe('jsonSyntaxError', () => {
   it('takes nesting far deeper than a recursive checker could', () => {
     const depth = 200_000;
     expect(jsonSyntaxError(utf8Encode(`${'['.repeat(depth)}${']'.repeat(depth)}`))).toBeUndefined();
-    expect(jsonSyntaxError(utf8Encode(`${'['.repeat(depth)}${']'.repeat(depth - 1)}`))).toBeDefined();
+    expect(jsonSyntaxError(utf8Encode(`${'['.repeat(depth)}${']'.repeat(depth - 1)}`))).toEqual({
+      at: 2 * depth - 1,
+      reason: 'unexpected end of JSON',
+    });
   });
 
   it('agrees with JSON.parse on every captured payload and on thousands of corruptions of them', () => {
