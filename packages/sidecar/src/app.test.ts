@@ -6,6 +6,7 @@ import { isHealthCheck, isHotIngest, type RequestListener } from './hotPath.ts';
 import { createRequestListener } from './requestListener.ts';
 import { createSidecarDeps } from './server.ts';
 import { eventEnvelope } from './test/payloads.ts';
+import { rawRequest } from './test/rawRequest.ts';
 import { emptyOverlayDir } from './test/server.ts';
 
 const servers: http.Server[] = [];
@@ -20,19 +21,8 @@ async function serve(listener: RequestListener): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function post(port: number, path: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => {
-        text += c.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (port: number, path: string, body: Uint8Array | string, headers?: Record<string, string>) =>
+  rawRequest(port, 'POST', path, body, headers);
 
 function get(port: number, path: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {

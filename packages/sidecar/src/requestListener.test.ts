@@ -6,6 +6,7 @@ import { createLogger } from './logger.ts';
 import { type AppLoader, createRequestListener, loadExpressApp, type SidecarRequestListener } from './requestListener.ts';
 import { createSidecarDeps } from './server.ts';
 import { eventEnvelope } from './test/payloads.ts';
+import { rawRequest } from './test/rawRequest.ts';
 import { emptyOverlayDir } from './test/server.ts';
 
 const servers: http.Server[] = [];
@@ -14,26 +15,6 @@ afterEach(async () => {
   for (const listener of listeners.splice(0)) listener.close();
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
-
-interface Answer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly text: string;
-}
-
-function request(port: number, method: string, path: string, body?: Uint8Array | string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => {
-        text += c.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** A listener whose app loads only when `release()` is called (or fails with `fail()`). */
 async function withGatedApp() {
@@ -69,26 +50,26 @@ async function withGatedApp() {
 describe('createRequestListener before the Express app is loaded', () => {
   it('takes envelopes and answers /health at once; other routes wait for the app, then are answered', async () => {
     const { deps, port, release, loads, loadStarted } = await withGatedApp();
-    const stored = await request(port, 'POST', '/stream', eventEnvelope('early'));
+    const stored = await rawRequest(port, 'POST', '/stream', eventEnvelope('early'));
     expect(stored.status).toBe(200);
     const { id } = JSON.parse(stored.text) as { id: string };
     expect(deps.store.at(0)?.id).toBe(id);
-    expect((await request(port, 'POST', '/api/7/envelope/', eventEnvelope('dsn'))).status).toBe(200);
-    const health = await request(port, 'GET', '/health');
+    expect((await rawRequest(port, 'POST', '/api/7/envelope/', eventEnvelope('dsn'))).status).toBe(200);
+    const health = await rawRequest(port, 'GET', '/health');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.text)).toMatchObject({ name: 'spotlight', envelopes: 2 });
     expect(health.headers['x-powered-by']).toBe('spotlight-by-sentry');
     expect(loads()).toBe(0);
 
     let answered = false;
-    const byId = request(port, 'GET', `/envelope/${id}`).then((answer) => {
+    const byId = rawRequest(port, 'GET', `/envelope/${id}`).then((answer) => {
       answered = true;
       return answer;
     });
-    const notFound = request(port, 'GET', '/nowhere');
+    const notFound = rawRequest(port, 'GET', '/nowhere');
     await loadStarted;
     // The hot path keeps working while those wait for the app.
-    expect((await request(port, 'POST', '/stream', eventEnvelope('meanwhile'))).status).toBe(200);
+    expect((await rawRequest(port, 'POST', '/stream', eventEnvelope('meanwhile'))).status).toBe(200);
     expect(loads()).toBe(1);
     expect(answered).toBe(false);
 
@@ -105,8 +86,8 @@ describe('createRequestListener before the Express app is loaded', () => {
   it('answers 500 for the other routes when the app cannot load, and keeps taking envelopes', async () => {
     const { deps, port, fail, logs } = await withGatedApp();
     fail(new Error('Cannot find package express'));
-    expect(await request(port, 'DELETE', '/clear')).toMatchObject({ status: 500, text: 'internal error (see the sidecar log)\n' });
-    expect((await request(port, 'POST', '/stream', eventEnvelope('still'))).status).toBe(200);
+    expect(await rawRequest(port, 'DELETE', '/clear')).toMatchObject({ status: 500, text: 'internal error (see the sidecar log)\n' });
+    expect((await rawRequest(port, 'POST', '/stream', eventEnvelope('still'))).status).toBe(200);
     expect(deps.store.size).toBe(1);
     expect(logs.some((line) => line.includes('could not load the web app') && line.includes('Cannot find package express'))).toBe(true);
     deps.viewers.close();
@@ -115,7 +96,7 @@ describe('createRequestListener before the Express app is loaded', () => {
   it('is quiet once a request needed the app, or on close', async () => {
     const needed = await withGatedApp();
     const quiet = needed.listener.whenQuiet(60_000);
-    void request(needed.port, 'GET', '/').catch(() => {});
+    void rawRequest(needed.port, 'GET', '/').catch(() => {});
     await quiet;
     expect(needed.loads()).toBe(1);
     needed.release();
