@@ -75,13 +75,6 @@ export class SlabAllocator {
     return out;
   }
 
-  /** Copies bytes into a carved range. */
-  copy(bytes: Uint8Array): Buffer {
-    const out = this.alloc(bytes.byteLength);
-    out.set(bytes);
-    return out;
-  }
-
   private nextBlock(): Block {
     const oldest = this.full[0];
     // Blocks fill in owner order, so when the oldest full block is not free, no other is.
