@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, resolveConfig } from './config.ts';
-import { tuneHeap } from './heapTuning.ts';
 import { createLogger } from './logger.ts';
 import { PortInUseError, type Sidecar, startSidecar } from './server.ts';
+import { tuneV8 } from './v8Tuning.ts';
 import { VERSION } from './version.ts';
 
 /** Shutdown must finish within a second of SIGINT/SIGTERM, even with viewers connected. */
@@ -70,7 +70,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   }
   // Envelopes are taken already; the line waits for every address (and the pages) to be served.
   await sidecar.ready;
-  await tuneHeap();
+  await tuneV8();
   const where = sidecar.addresses.join(' and ');
   log.info(`Spotlight sidecar ${VERSION} listening on ${sidecar.url} (${where}); open it to see your events`);
   if (cli.debug) log.debug(`limits: ${JSON.stringify({ ...sidecar.config, forward: sidecar.config.forward.length })}`);
