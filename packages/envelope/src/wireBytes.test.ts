@@ -84,3 +84,45 @@ describe('encodeWireEnvelopeBytes', () => {
     expect(JSON.parse(text)[1][0][1]).toEqual({ data: 'e29vcHM=' });
   });
 });
+
+describe('the envelope header on the wire', () => {
+  const decodedHeader = (text: string) => (JSON.parse(text) as [Record<string, unknown>, unknown])[0];
+
+  it("keeps the SDK's header bytes and appends the meta keys", () => {
+    const { text, trusted } = both(utf8Encode('{"event_id":"e","sdk":{"name":"x"},"n":1.50}\n{"type":"session"}\n{"sid":"s"}'));
+    expect(trusted).toBe(text);
+    expect(text).toBe(
+      `[{"event_id":"e","sdk":{"name":"x"},"n":1.50,"__spotlight_envelope_id":"${meta.__spotlight_envelope_id}","__spotlight_inferred_source":"server"},[[{"type":"session"},{"sid":"s"}]]]`,
+    );
+  });
+
+  it('lets the meta keys win over keys of the same name the SDK sent', () => {
+    const { text, trusted } = both(utf8Encode('{"__spotlight_envelope_id":"forged","__spotlight_inferred_source":"browser"}\n'));
+    expect(trusted).toBe(text);
+    expect(decodedHeader(text)).toEqual(meta);
+  });
+
+  it('adds no comma to an empty header, with or without spaces', () => {
+    for (const header of ['{}', '{ \t }']) {
+      const { text, trusted } = both(utf8Encode(`${header}\n{"type":"session"}\n{"sid":"s"}`));
+      expect(trusted).toBe(text);
+      expect(decodedHeader(text)).toEqual(meta);
+    }
+  });
+
+  it('re-serializes headers that cannot be spliced: a BOM, leading space, trailing space or CR', () => {
+    for (const header of ['\ufeff{"event_id":"e"}', ' {"event_id":"e"}', '{"event_id":"e"} ', '{"event_id":"e"}\r']) {
+      const { text, trusted, untrusted } = both(utf8Encode(`${header}\n{"type":"session"}\n{"sid":"s"}`));
+      expect(trusted).toBe(text);
+      expect(untrusted).toBe(text);
+      expect(text.startsWith('[{"event_id":"e","__spotlight_envelope_id"')).toBe(true);
+      expect(decodedHeader(text)).toEqual({ event_id: 'e', ...meta });
+    }
+  });
+
+  it('is the header bytes unchanged when there is no meta', () => {
+    const envelope = parseEnvelope(utf8Encode('{"event_id":"e", "x" : [1, 2]}\n'));
+    expect(encodeWireEnvelope(envelope)).toBe('[{"event_id":"e", "x" : [1, 2]},[]]');
+    expect(utf8Decode(encodeWireEnvelopeBytes(envelope))).toBe('[{"event_id":"e", "x" : [1, 2]},[]]');
+  });
+});
