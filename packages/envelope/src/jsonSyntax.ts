@@ -37,6 +37,11 @@ for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 const ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') ESCAPE[c.charCodeAt(0)] = 1;
 
+/** Space, tab, LF or CR: the whitespace JSON allows between tokens. */
+export function isJsonWhitespace(c: number): boolean {
+  return WHITESPACE[c] === 1;
+}
+
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }

@@ -1,4 +1,5 @@
 import { concatBytes, fromBase64, toBase64, utf8Decode, utf8Encode } from './bytes.ts';
+import { isJsonWhitespace } from './jsonSyntax.ts';
 import { type Envelope, type EnvelopeHeaders, type ItemHeaders, JSON_ITEM_TYPES, RAW_ITEM_TYPES } from './model.ts';
 import { parseEnvelope } from './parse.ts';
 
@@ -69,8 +70,6 @@ function isCompactObject(rawHeader: Uint8Array): boolean {
   return rawHeader[0] === OPEN_BRACE && rawHeader[rawHeader.length - 1] === CLOSE_BRACE && rawHeader.indexOf(CR) < 0;
 }
 
-const WHITESPACE_BYTES: ReadonlySet<number> = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
 /**
  * What replaces a compact header's closing brace: the meta keys, then the brace. JSON's last
  * duplicate key wins (`JSON.parse`, every viewer), so a meta key overrides one the SDK sent, as
@@ -80,7 +79,7 @@ function metaTail(rawHeader: Uint8Array, meta: WireMeta): string {
   const keys = JSON.stringify(meta).slice(1);
   if (keys === '}') return keys;
   let empty = true;
-  for (let i = 1; i < rawHeader.length - 1 && empty; i++) empty = WHITESPACE_BYTES.has(rawHeader[i] as number);
+  for (let i = 1; i < rawHeader.length - 1 && empty; i++) empty = isJsonWhitespace(rawHeader[i] as number);
   return empty ? keys : `,${keys}`;
 }
 
