@@ -2,8 +2,8 @@ import { asObject, asString, timestampMs } from './errorEvent.ts';
 import { logsOfEnvelope } from './logs.ts';
 import { sdkLanguage } from './sdks.ts';
 import { spansOfEnvelope } from './spans.ts';
-import type { StoredEnvelope } from './store.ts';
-import { appendedFrom, selectTraces, type Trace, type TraceIndex } from './traces.ts';
+import { appendedFrom, type StoredEnvelope } from './store.ts';
+import { selectTraces, type Trace, type TraceIndex } from './traces.ts';
 import { errorsOfEnvelope } from './tracesErrors.ts';
 import { cachedPer, hexId, isRecord } from './tracesPayload.ts';
 

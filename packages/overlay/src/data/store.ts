@@ -9,6 +9,17 @@ export interface StoredEnvelope {
   readonly envelope: WireEnvelope;
 }
 
+/**
+ * Where `next` continues `previous` (the store only appends, drops its oldest and clears): the index in
+ * `next` of the first envelope `previous` did not have, or undefined when `next` is not `previous` plus
+ * envelopes at its end (then a selector starts over).
+ */
+export function appendedFrom(previous: readonly StoredEnvelope[] | undefined, next: readonly StoredEnvelope[]): number | undefined {
+  if (previous === undefined || previous.length === 0 || previous.length > next.length) return undefined;
+  if (next[0] !== previous[0] || next[previous.length - 1] !== previous[previous.length - 1]) return undefined;
+  return previous.length;
+}
+
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface ConnectionState {

@@ -2,7 +2,7 @@ import { asString } from './errorEvent.ts';
 import { type LogRow, logsOfEnvelope } from './logs.ts';
 import type { Service } from './sdksService.ts';
 import { type Span, spansOfEnvelope } from './spans.ts';
-import type { StoredEnvelope } from './store.ts';
+import { appendedFrom, type StoredEnvelope } from './store.ts';
 import { errorsOfEnvelope, type TraceError } from './tracesErrors.ts';
 
 /**
@@ -245,17 +245,6 @@ function addEnvelopes(parts: TraceParts, envelopes: readonly StoredEnvelope[], p
     }
   }
   return touched;
-}
-
-/**
- * Where `next` continues `previous` (the store only appends, drops its oldest and clears): the index in
- * `next` of the first envelope `previous` did not have, or undefined when `next` is not `previous` plus
- * envelopes at its end (then a selector starts over).
- */
-export function appendedFrom(previous: readonly StoredEnvelope[] | undefined, next: readonly StoredEnvelope[]): number | undefined {
-  if (previous === undefined || previous.length === 0 || previous.length > next.length) return undefined;
-  if (next[0] !== previous[0] || next[previous.length - 1] !== previous[previous.length - 1]) return undefined;
-  return previous.length;
 }
 
 /**
