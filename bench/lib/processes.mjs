@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = join(BENCH_DIR, '..');
-export const OURS_CLI = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'cli.js');
+export const OURS_CLI = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'cli.cjs');
 export const PUBLISHED_CLI = join(BENCH_DIR, 'node_modules', '@spotlightjs', 'spotlight', 'dist', 'run.js');
 export const PUBLISHED_PKG = join(BENCH_DIR, 'node_modules', '@spotlightjs', 'spotlight', 'package.json');
-const BARE_SERVER = join(BENCH_DIR, 'lib', 'bare-server.mjs');
+const BARE_SERVER = join(BENCH_DIR, 'lib', 'bare-server.cjs');
 const LOOPBACK_PRELOAD = join(BENCH_DIR, 'lib', 'loopback-preload.mjs');
 
 /** Clock ticks per second of /proc/<pid>/stat (CLK_TCK); 100 on every Linux this runs on. */

@@ -9,7 +9,7 @@ const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 // The example runs the packages as users get them (their dist/); build them once on a fresh clone.
-const builds = ['packages/sidecar/dist/cli.js', 'packages/overlay/dist/assets/main.js', 'packages/sdk-hooks/dist/vite.js'];
+const builds = ['packages/sidecar/dist/cli.cjs', 'packages/overlay/dist/assets/main.js', 'packages/sdk-hooks/dist/vite.js'];
 if (builds.some((file) => !existsSync(`${repoRoot}/${file}`))) {
   console.log('Building the Spotlight packages first (npm run build)…');
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });

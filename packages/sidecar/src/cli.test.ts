@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWireEnvelope } from '@spotlight/envelope';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, killAll, runCli } from './test/cli.ts';
+import { buildCli, killAll, preload, runCli } from './test/cli.ts';
 import { fixture } from './test/payloads.ts';
 import { sidecarStarter } from './test/server.ts';
 import { SseClient } from './test/sse.ts';
@@ -45,14 +45,15 @@ describe('spotlight CLI', () => {
   });
 
   it('takes envelopes and answers /health without loading Express (which only the other routes wait for)', async () => {
-    // A module hook that makes `express` impossible to load: had the CLI imported it before
+    // A resolver that makes `express` impossible to load: had the CLI required it before
     // listening, it would die at startup; instead only the routes Express serves fail.
-    const hooks = `export async function resolve(specifier, context, next) {
-      if (specifier === 'express') throw new Error('express is not loadable in this test');
-      return next(specifier, context);
-    }`;
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-    const run = runCli(cli, ['--port', '0'], { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` });
+    const blockExpress = `const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'express') throw new Error('express is not loadable in this test');
+        return resolve.call(this, request, ...rest);
+      };`;
+    const run = runCli(cli, ['--port', '0'], preload(blockExpress));
     const [, , port] = await run.waitForStderr(LISTENING);
     const base = `http://127.0.0.1:${port}`;
     const stored = await fetch(`${base}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-11.12/event.envelope')) });
@@ -70,6 +71,25 @@ describe('spotlight CLI', () => {
     expect(await page.text()).toBe('internal error (see the sidecar log)\n');
     expect(run.stderr()).toContain('could not load the web app (every route but envelope ingest and /health answers 500)');
     expect(run.stderr()).toContain('express is not loadable in this test');
+  });
+
+  it('runs as CommonJS: Node has not set up its ES module loader when the sidecar starts listening', async () => {
+    // That loader costs a cold start about 15 ms on Node 20, on the path of an app's first event.
+    // (Express sets it up later, at the first quiet moment: one of its dependencies is an ES module.)
+    const report = `const net = require('node:net');
+      const emit = net.Server.prototype.emit;
+      let reported = false;
+      net.Server.prototype.emit = function (event, ...args) {
+        if (event === 'listening' && !reported) {
+          reported = true;
+          const loaded = process.moduleLoadList.some((name) => name.includes('internal/modules/esm/loader'));
+          process.stderr.write('esm loader at listen: ' + (loaded ? 'set up' : 'not set up') + '\\n');
+        }
+        return emit.call(this, event, ...args);
+      };`;
+    const run = runCli(cli, ['--port', '0'], preload(report));
+    await run.waitForStderr(LISTENING);
+    expect(run.stderr()).toMatch(/^esm loader at listen: not set up\n/);
   });
 
   it('stops on SIGINT', async () => {

@@ -48,7 +48,7 @@ function world(stateFile: string, behave: (call: SpawnCall) => 'listen' | { exit
 
 function options(stateFile: string, w: ReturnType<typeof world>, extra: Partial<LaunchOptions> = {}): LaunchOptions {
   return {
-    cliPath: '/opt/spotlight/cli.js',
+    cliPath: '/opt/spotlight/cli.cjs',
     port: 41_001,
     idleExitSeconds: 30,
     stateFile,
@@ -72,7 +72,7 @@ describe('launchSidecar', () => {
     expect(w.spawns).toEqual([
       {
         command: process.execPath,
-        args: ['/opt/spotlight/cli.js', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
+        args: ['/opt/spotlight/cli.cjs', '--port', '41001', '--idle-exit', '30', '--state-file', stateFile],
         env: { PATH: '/bin', SPOTLIGHT_X: '1' },
       },
     ]);

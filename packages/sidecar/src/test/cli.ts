@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -8,14 +9,14 @@ const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Builds the CLI with the package's own vite config into a fresh folder under node_modules (so
- * that express and fzstd resolve as they do from dist/), and returns the path of its cli.js.
+ * that express and fzstd resolve as they do from dist/), and returns the path of its cli.cjs.
  */
 export async function buildCli(): Promise<{ cli: string; remove: () => void }> {
   const parent = join(PACKAGE_DIR, 'node_modules');
   mkdirSync(parent, { recursive: true });
   const outDir = mkdtempSync(join(parent, '.cli-test-'));
   await build({ configFile: join(PACKAGE_DIR, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  return { cli: join(outDir, 'cli.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { cli: join(outDir, 'cli.cjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 export interface CliRun {
@@ -28,7 +29,7 @@ export interface CliRun {
   readonly exited: Promise<number | string>;
 }
 
-/** Spawns `node cli.js ...args`; every run is killed by killAll(). */
+/** Spawns `node cli.cjs ...args`; every run is killed by killAll(). */
 export function runCli(cli: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
   const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   runs.add(child);
@@ -76,6 +77,17 @@ export function runCli(cli: string, args: readonly string[], env: Record<string,
         check();
       }),
   };
+}
+
+/**
+ * NODE_OPTIONS that run `source` (CommonJS) before the CLI's own code: the CLI is CommonJS, so a
+ * preload sees every require() it makes, and being CommonJS itself it does not set up the ES module
+ * loader.
+ */
+export function preload(source: string): Record<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'spotlight-preload-')), 'preload.cjs');
+  writeFileSync(file, source);
+  return { NODE_OPTIONS: `--require=${JSON.stringify(file)}` };
 }
 
 const runs = new Set<ChildProcess>();

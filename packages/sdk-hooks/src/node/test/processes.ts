@@ -13,7 +13,7 @@ import { isProcessAlive } from '../stateFile.ts';
 export const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
 const REPO_DIR = join(PACKAGE_DIR, '..', '..');
-const SIDECAR_CLI = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'cli.js');
+const SIDECAR_CLI = join(REPO_DIR, 'packages', 'sidecar', 'dist', 'cli.cjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;

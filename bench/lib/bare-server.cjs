@@ -1,6 +1,8 @@
 // The ceiling: a bare node:http server that reads each POSTed body and writes it, framed once as an SSE event, to
 // every viewer of GET /stream. No parsing, no storage, no limits: nothing a real sidecar could do with less work.
-import { createServer } from 'node:http';
+// CommonJS, as our CLI is: Node 20 starts a CommonJS script sooner than an ES module, so this is also the floor of
+// the cold start.
+const { createServer } = require('node:http');
 
 const portArg = process.argv.indexOf('--port');
 const port = portArg === -1 ? 0 : Number(process.argv[portArg + 1]);
