@@ -17,7 +17,7 @@ import { LOAD_MIX, loadTemplates } from './lib/envelopes.mjs';
 import { overlayBench } from './lib/overlay-bench.mjs';
 import { BENCH_DIR, installExitHandlers, killAll, publishedVersion, REPO_DIR, targetAvailable } from './lib/processes.mjs';
 import { evaluateTargets, HEADLINE, resultsMarkdown, spliceResults, targetsTable, throughputTable } from './lib/report.mjs';
-import { coldStart, idleMemory, memoryScenario, PROFILE_DIR, throughputScenario } from './lib/sidecar-bench.mjs';
+import { coldStarts, idleMemory, memoryScenario, PROFILE_DIR, throughputScenario } from './lib/sidecar-bench.mjs';
 
 const SECTIONS = ['throughput', 'memory', 'coldstart', 'overlay'];
 const TARGETS = ['ours', 'published', 'bare'];
@@ -73,7 +73,7 @@ function plan(flags) {
       headlineRepeats: quick ? 1 : 3,
     },
     memory: { count: quick ? 20_000 : 100_000, maxMs: quick ? 15_000 : 150_000, publishedMaxMs: quick ? 8_000 : 30_000 },
-    coldStart: { reps: quick ? 3 : 5 },
+    coldStart: { reps: quick ? 3 : 9 },
     overlay: { count: quick ? 3000 : 10_000 },
   };
 }
@@ -234,13 +234,11 @@ async function main() {
   });
 
   await section('coldstart', async () => {
-    results.coldStart = [];
     // The bare server's start is the floor (Node itself plus node:http): it shows what the machine allows right now.
-    for (const target of targets) {
-      const c = await coldStart(target, p.coldStart);
-      results.coldStart.push(c);
+    results.coldStart = await coldStarts(targets, p.coldStart);
+    for (const c of results.coldStart) {
       log(
-        `${target} cold start median ${c.medianMs} ms (${c.samplesMs.join(', ')}), CPU ${c.medianCpuMs} ms${c.errors.length ? ` errors: ${c.errors.join('; ')}` : ''}`,
+        `${c.target} cold start median ${c.medianMs} ms (${c.samplesMs.join(', ')}), CPU ${c.medianCpuMs} ms${c.overFloorMs === undefined ? '' : `, ${c.overFloorMs} ms over the floor`}${c.errors.length ? ` errors: ${c.errors.join('; ')}` : ''}`,
       );
     }
   });

@@ -175,7 +175,9 @@ export function evaluateTargets(results) {
         ? null
         : `${formatMs(cold.medianMs)}${cold.medianCpuMs == null ? '' : `, ${formatMs(cold.medianCpuMs)} CPU`} (published ${formatMs(
             coldPublished?.medianMs,
-          )}; bare node:http floor ${formatMs(coldBare?.medianMs)})`,
+          )}; bare node:http floor ${formatMs(coldBare?.medianMs)}${
+            cold.overFloorMs == null ? '' : `; ours over the floor of the same round: ${formatMs(cold.overFloorMs)} median`
+          })`,
     result: verdict(cold?.medianMs, cold?.medianMs <= GOALS.coldStartMs),
   });
 

@@ -168,44 +168,66 @@ function postOnce(port, body) {
   });
 }
 
-/** Spawn until the first envelope is accepted (200), polling the port every 2 ms; `reps` times, median. */
-export async function coldStart(target, { reps, timeoutMs = 15_000 }) {
-  const body = stamp(templates().error, markerFactory().marker(0));
-  const samples = [];
-  const cpuSamples = [];
-  const errors = [];
-  for (let i = 0; i < reps; i++) {
-    const port = await freePort();
-    const started = performance.now();
-    const child = spawnTarget(target, { port });
-    let status = null;
-    try {
-      while (performance.now() - started < timeoutMs) {
-        status = await postOnce(port, body);
-        if (status === 200) break;
-        if (child.exitCode !== null) break;
-        await sleep(2);
-      }
-      if (status === 200) {
-        samples.push(performance.now() - started);
-        // CPU the process used until then (all its threads; 10 ms resolution): unlike wall time, barely moved by
-        // whatever else the machine runs.
-        const cpu = processSample(child.pid)?.cpuMs;
-        if (cpu !== undefined) cpuSamples.push(cpu);
-      } else errors.push(`run ${i + 1}: last answer ${status}${child.exitCode !== null ? `, exited ${child.exitCode}` : ''}`);
-    } finally {
-      await stopChild(child);
+/** One spawn: until the first envelope is accepted (200), polling the port every 2 ms. */
+async function coldStartOnce(target, body, timeoutMs) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawnTarget(target, { port });
+  let status = null;
+  try {
+    while (performance.now() - started < timeoutMs) {
+      status = await postOnce(port, body);
+      if (status === 200) break;
+      if (child.exitCode !== null) break;
+      await sleep(2);
     }
-    await sleep(200);
+    if (status !== 200) return { error: `last answer ${status}${child.exitCode !== null ? `, exited ${child.exitCode}` : ''}` };
+    // CPU the process used until then (all its threads; 10 ms resolution): unlike wall time, barely moved by
+    // whatever else the machine runs.
+    return { ms: performance.now() - started, cpuMs: processSample(child.pid)?.cpuMs };
+  } finally {
+    await stopChild(child);
   }
-  return {
-    target,
-    reps,
-    samplesMs: samples.map((s) => round(s, 1)),
-    medianMs: round(median(samples), 1),
-    minMs: samples.length ? round(Math.min(...samples), 1) : null,
-    cpuMs: cpuSamples,
-    medianCpuMs: round(median(cpuSamples), 0),
-    errors,
-  };
+}
+
+/**
+ * Cold starts of every target, `reps` rounds of one spawn each, in turn: a moment when the machine is slow then
+ * costs every target alike, not only the one measured then. Medians per target; with the bare server among them,
+ * ours also gets `overFloorMs`, the median of its excess over the bare start of the same round.
+ */
+export async function coldStarts(targets, { reps, timeoutMs = 15_000 }) {
+  const body = stamp(templates().error, markerFactory().marker(0));
+  const runs = new Map(targets.map((target) => [target, { samples: [], cpu: [], errors: [], byRound: [] }]));
+  for (let i = 0; i < reps; i++) {
+    for (const target of targets) {
+      const run = runs.get(target);
+      const result = await coldStartOnce(target, body, timeoutMs);
+      if (result.error) run.errors.push(`run ${i + 1}: ${result.error}`);
+      else {
+        run.samples.push(result.ms);
+        if (result.cpuMs !== undefined) run.cpu.push(result.cpuMs);
+      }
+      run.byRound[i] = result.ms;
+      await sleep(200);
+    }
+  }
+  const bare = runs.get('bare');
+  return targets.map((target) => {
+    const { samples, cpu, errors, byRound } = runs.get(target);
+    const overFloor =
+      target === 'ours' && bare
+        ? byRound.flatMap((ms, i) => (ms !== undefined && bare.byRound[i] !== undefined ? [ms - bare.byRound[i]] : []))
+        : [];
+    return {
+      target,
+      reps,
+      samplesMs: samples.map((ms) => round(ms, 1)),
+      medianMs: round(median(samples), 1),
+      minMs: samples.length ? round(Math.min(...samples), 1) : null,
+      cpuMs: cpu,
+      medianCpuMs: round(median(cpu), 0),
+      ...(overFloor.length ? { overFloorMs: round(median(overFloor), 1) } : {}),
+      errors,
+    };
+  });
 }
