@@ -268,4 +268,40 @@ describe('reading a backlog', () => {
     expect(receivedWhenTimerRan).toBe(3);
     expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `id-${i + 1}`));
   });
+
+  it('hands the thread back inside one large chunk too, between pieces of it', async () => {
+    const data = encodeWireEnvelope(eventFixture());
+    // One chunk of 40 envelopes (several pieces of 64 KiB): the network handed them over at once.
+    const text = Array.from({ length: 40 }, (_, i) => frame(`id-${i + 1}`, data)).join('');
+    expect(text.length).toBeGreaterThan(3 * 64 * 1024);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+    let clock = 0;
+    const received: string[] = [];
+    let receivedWhenTimerRan: number | undefined;
+    setTimeout(() => {
+      receivedWhenTimerRan = received.length;
+    }, 0);
+    const client = connectSse({
+      url: 'http://127.0.0.1:1/stream',
+      fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+      idleTimeoutMs: 0,
+      readSliceMs: 25,
+      now: () => {
+        clock += 10;
+        return clock;
+      },
+      onEnvelope: (_envelope, id) => received.push(id ?? ''),
+    });
+    clients.push(client);
+    await until(() => received.length === 40, 'the forty envelopes');
+    // The slice ended after the third piece: the timer ran with only the envelopes of those pieces read.
+    expect(receivedWhenTimerRan).toBeGreaterThan(0);
+    expect(receivedWhenTimerRan).toBeLessThan(40);
+    expect(received).toEqual(Array.from({ length: 40 }, (_, i) => `id-${i + 1}`));
+  });
 });

@@ -47,6 +47,8 @@ const DEFAULT_MAX_RETRY_MS = 15_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_READ_SLICE_MS = 25;
+/** About eight envelopes of a typical replay. */
+const FEED_PIECE_CHARS = 64 * 1024;
 
 /** One turn of the event loop: `scheduler.yield()` where there is one (it keeps the task's priority), else a timer. */
 function yieldToEventLoop(): Promise<void> {
@@ -170,10 +172,16 @@ export function connectSse(options: SseClientOptions): SseClient {
           const { done, value } = await reader.read();
           if (done) break;
           armIdleTimer();
-          parser.feed(decoder.decode(value, { stream: true }));
-          if (readSliceMs > 0 && now() - sliceStart >= readSliceMs) {
-            await yieldToEventLoop();
-            sliceStart = now();
+          // A chunk can hold hundreds of envelopes: it is fed in pieces, so the thread is handed back
+          // between pieces too, not only between chunks.
+          const text = decoder.decode(value, { stream: true });
+          for (let at = 0; at < text.length; at += FEED_PIECE_CHARS) {
+            parser.feed(at === 0 && text.length <= FEED_PIECE_CHARS ? text : text.slice(at, at + FEED_PIECE_CHARS));
+            if (readSliceMs > 0 && now() - sliceStart >= readSliceMs) {
+              await yieldToEventLoop();
+              if (current.signal.aborted) break; // the next read() throws why
+              sliceStart = now();
+            }
           }
         }
         parser.feed(decoder.decode());
