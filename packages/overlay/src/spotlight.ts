@@ -2,6 +2,7 @@ import { decodeWireEnvelope, parseEnvelope, toWireEnvelope, type WireEnvelope } 
 import { unwrappedFetch } from '@spotlight/sdk-hooks/browser';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
+import { prepareEnvelope } from './data/prepare.ts';
 import { connectSse, type SseClient } from './data/sseClient.ts';
 import { createStore, type Store } from './data/store.ts';
 import { mountShadowRoot } from './mount.ts';
@@ -44,7 +45,7 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   for (const warning of options.warnings) console.warn(`[Spotlight] ${warning}`);
   const cleanups: (() => void)[] = [];
 
-  const store: Store = createStore({ cap: options.maxEnvelopes });
+  const store: Store = createStore({ cap: options.maxEnvelopes, onAdd: prepareEnvelope });
   // The page's fetch without Sentry's instrumentation: the overlay's own requests to the sidecar must not
   // show up as spans and breadcrumbs of the app it is debugging (nor carry its trace headers).
   const sidecarFetch: typeof fetch = unwrappedFetch() ?? win.fetch.bind(win);

@@ -109,7 +109,7 @@ function strings(value: unknown): string[] | undefined {
  * Who sent one envelope and what it held. Release and environment come from the payloads, never
  * from the header's trace context, which belongs to the service that started the trace.
  */
-const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefined => {
+export const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefined => {
   const [header, items] = stored.envelope;
   const sdk = asObject(header.sdk);
   const found: Omit<EnvelopeSdk, 'name'> & { name?: string | undefined } = {

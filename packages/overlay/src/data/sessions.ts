@@ -94,7 +94,8 @@ interface EnvelopeFacts {
   readonly starts: readonly Boundary[];
 }
 
-const factsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
+/** What sessions read of one envelope (its spans, errors and logs included). Cached per envelope. */
+export const sessionFactsOf = cachedPer((stored: StoredEnvelope): EnvelopeFacts => {
   const [header, items] = stored.envelope;
   const parts = new Map<string, Part>();
   const part = (traceId: string | undefined, at: number): Part => {
@@ -171,7 +172,7 @@ function emptyUnits(): UnitState {
 function addUnits(state: UnitState, envelopes: readonly StoredEnvelope[]): void {
   const { units, byTrace, starts } = state;
   for (const stored of envelopes) {
-    const facts = factsOf(stored);
+    const facts = sessionFactsOf(stored);
     starts.push(...facts.starts);
     for (const [traceId, part] of facts.parts) {
       let unit = traceId === '' ? undefined : byTrace.get(traceId);

@@ -1,7 +1,7 @@
 import { parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../../../envelope/src/test/fixtures.ts';
-import { createStore, envelopeEventIds, type Scheduler } from './store.ts';
+import { createStore, envelopeEventIds, frameScheduler, type Scheduler } from './store.ts';
 
 /** A scheduler the test runs by hand: one pending flush at a time, like one animation frame. */
 function manualScheduler() {
@@ -144,6 +144,24 @@ describe('store', () => {
     expect(frames.pending()).toBe(0);
   });
 
+  it('hands every added envelope to onAdd as it arrives, duplicates not, and keeps it when onAdd throws', () => {
+    const frames = manualScheduler();
+    const added: string[] = [];
+    const store = createStore({
+      schedule: frames.schedule,
+      onAdd: (entry) => {
+        added.push(entry.id);
+        if (entry.id === 'b') throw new Error('a cache that could not be filled');
+      },
+    });
+    expect(store.add(logEnvelope(1), 'a')).toBe(true);
+    expect(store.add(logEnvelope(1), 'a')).toBe(false);
+    expect(store.add(logEnvelope(2), 'b')).toBe(true);
+    expect(added).toEqual(['a', 'b']);
+    frames.frame();
+    expect(store.getSnapshot().envelopes.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
   it('flushes on demand and stops notifying after destroy', () => {
     const frames = manualScheduler();
     const store = createStore({ schedule: frames.schedule });
@@ -159,5 +177,93 @@ describe('store', () => {
     store.destroy();
     frames.frame();
     expect(notified).toBe(1);
+  });
+});
+
+describe('store pacing', () => {
+  /** A scheduler that records how long each flush is asked to wait, and a clock the test moves. */
+  function pacedStore() {
+    const clock = { t: 0 };
+    const waits: number[] = [];
+    const pending: (() => void)[] = [];
+    const schedule: Scheduler = (flush, afterMs = 0) => {
+      waits.push(afterMs);
+      pending.push(flush);
+      return () => {};
+    };
+    const store = createStore({ schedule, clock: () => clock.t });
+    let n = 0;
+    return {
+      store,
+      clock,
+      waits,
+      add: () => store.add(logEnvelope(n), `id-${n++}`),
+      /** Runs the pending flush and the microtasks its subscribers queued. */
+      async frame() {
+        for (const flush of pending.splice(0)) flush();
+        await Promise.resolve();
+      },
+    };
+  }
+
+  it('waits twice what the last flush cost its subscribers before the next one, at most a second', async () => {
+    const paced = pacedStore();
+    let renderMs = 120;
+    paced.store.subscribe(() => {
+      paced.clock.t += renderMs;
+    });
+    paced.add();
+    expect(paced.waits).toEqual([0]);
+    await paced.frame();
+    paced.add();
+    expect(paced.waits.at(-1)).toBe(240);
+    await paced.frame();
+    // Time the page already had since that flush counts.
+    paced.clock.t += 200;
+    paced.add();
+    expect(paced.waits.at(-1)).toBe(40);
+    renderMs = 5000;
+    await paced.frame();
+    paced.add();
+    expect(paced.waits.at(-1)).toBe(1000);
+    // Cheap renders come back to every frame at once.
+    renderMs = 2;
+    await paced.frame();
+    paced.add();
+    expect(paced.waits.at(-1)).toBe(4);
+  });
+
+  it('counts work the subscribers defer to a microtask, as React does when it renders for them', async () => {
+    const paced = pacedStore();
+    paced.store.subscribe(() =>
+      queueMicrotask(() => {
+        paced.clock.t += 80;
+      }),
+    );
+    paced.add();
+    await paced.frame();
+    paced.add();
+    expect(paced.waits.at(-1)).toBe(160);
+  });
+});
+
+describe('frameScheduler', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits afterMs, then a frame (a macrotask where there are no frames), and can be cancelled meanwhile', () => {
+    vi.useFakeTimers();
+    const flushed: string[] = [];
+    frameScheduler(() => flushed.push('late'), 300);
+    const cancel = frameScheduler(() => flushed.push('cancelled'), 300);
+    vi.advanceTimersByTime(305);
+    cancel();
+    expect(flushed).toEqual([]);
+    vi.advanceTimersByTime(20);
+    expect(flushed).toEqual(['late']);
+    frameScheduler(() => flushed.push('now'));
+    vi.advanceTimersByTime(16);
+    expect(flushed).toEqual(['late', 'now']);
   });
 });

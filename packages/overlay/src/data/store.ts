@@ -42,14 +42,25 @@ export interface StoreSnapshot {
   readonly dropped: number;
 }
 
-/** Runs `flush` once, later (one animation frame in browsers); returns a cancel function. */
-export type Scheduler = (flush: () => void) => () => void;
+/**
+ * Runs `flush` once, later: after `afterMs` when given, then at the next animation frame in browsers.
+ * Returns a cancel function.
+ */
+export type Scheduler = (flush: () => void, afterMs?: number) => () => void;
 
 export interface StoreOptions {
   /** Most envelopes kept; beyond it the oldest are dropped. Default 10,000. */
   readonly cap?: number;
   readonly schedule?: Scheduler;
+  /** Wall clock for `receivedAt` (default Date.now). */
   readonly now?: () => number;
+  /** Times what a flush costs its subscribers (default performance.now). */
+  readonly clock?: () => number;
+  /**
+   * Called with every envelope added, as it arrives. A throw is ignored: it is meant for caches
+   * (see prepareEnvelope), which the views fill again and report from.
+   */
+  readonly onAdd?: (entry: StoredEnvelope) => void;
 }
 
 export interface Store {
@@ -68,8 +79,27 @@ export interface Store {
 
 export const DEFAULT_CAP = 10_000;
 
+/**
+ * A flush waits until the page has had twice the time the previous one cost its subscribers (their
+ * renders included), at most MAX_PACE_MS. Cheap renders still come every frame; when a large store
+ * makes each one cost 100 ms (a sidecar replaying thousands of envelopes), they come every 300 ms
+ * instead of every frame, and the time between is left to reading the stream and to the user.
+ */
+const PACE = 2;
+const MAX_PACE_MS = 1000;
+
 /** requestAnimationFrame when there is one (bursts cost one render per frame), else a macrotask. */
-export const frameScheduler: Scheduler = (flush) => {
+export const frameScheduler: Scheduler = (flush, afterMs = 0) => {
+  if (afterMs > 0) {
+    let cancelFrame: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      cancelFrame = frameScheduler(flush);
+    }, afterMs);
+    return () => {
+      clearTimeout(timer);
+      cancelFrame?.();
+    };
+  }
   if (typeof requestAnimationFrame === 'function') {
     const handle = requestAnimationFrame(() => flush());
     // A hidden tab gets no frames: a timer makes sure the data still lands.
@@ -106,6 +136,7 @@ export function createStore(options: StoreOptions = {}): Store {
   const cap = Math.max(1, Math.floor(options.cap ?? DEFAULT_CAP));
   const schedule = options.schedule ?? frameScheduler;
   const now = options.now ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
 
   // Kept in a ring-like array with a moving start so dropping the oldest is O(1) amortized.
   let items: StoredEnvelope[] = [];
@@ -125,6 +156,9 @@ export function createStore(options: StoreOptions = {}): Store {
   let envelopesChanged = false;
   let cancelFlush: (() => void) | undefined;
   const listeners = new Set<() => void>();
+  // What the last flush cost (ms, its subscribers' work included) and when that work ended.
+  let flushCost = 0;
+  let flushEnd = Number.NEGATIVE_INFINITY;
 
   function flush(): void {
     cancelFlush?.();
@@ -134,13 +168,23 @@ export function createStore(options: StoreOptions = {}): Store {
     const envelopes = envelopesChanged ? items.slice(start) : snapshot.envelopes;
     envelopesChanged = false;
     snapshot = { envelopes, connection, sessionTraceIds, version: snapshot.version + 1, dropped };
+    const started = clock();
     for (const listener of [...listeners]) listener();
+    // React renders what useSyncExternalStore subscribers asked for in a microtask they queued: this
+    // one, queued after them, runs once that render is done.
+    queueMicrotask(() => {
+      flushEnd = clock();
+      flushCost = flushEnd - started;
+    });
   }
 
   function changed(envelopes = false): void {
     if (envelopes) envelopesChanged = true;
     dirty = true;
-    if (cancelFlush === undefined) cancelFlush = schedule(flush);
+    if (cancelFlush === undefined) {
+      const wait = Math.min(MAX_PACE_MS, flushCost * PACE) - (clock() - flushEnd);
+      cancelFlush = schedule(flush, Math.max(0, wait));
+    }
   }
 
   function forget(entry: StoredEnvelope): void {
@@ -185,6 +229,13 @@ export function createStore(options: StoreOptions = {}): Store {
         start = 0;
       }
       changed(true);
+      if (options.onAdd !== undefined) {
+        try {
+          options.onAdd(entry);
+        } catch {
+          // A cache that could not be filled now: the views derive it again and show what fails.
+        }
+      }
       return true;
     },
     clear() {
