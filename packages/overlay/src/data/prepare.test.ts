@@ -32,9 +32,9 @@ describe('prepareEnvelope', () => {
     (header.sdk as { name: string }).name = 'changed.later';
     items.splice(0);
 
-    expect(title).toBeDefined();
-    expect(errorEventsOf(stored).at(0)?.title).toBe(title);
-    expect(sdkOfEnvelope(stored)?.name).toBe(sdkName);
+    expect([title, sdkName]).toEqual(['Error', 'sentry.javascript.node']);
+    expect(errorEventsOf(stored).at(0)?.title).toBe('Error');
+    expect(sdkOfEnvelope(stored)?.name).toBe('sentry.javascript.node');
     expect([...sessionFactsOf(stored).parts.values()].reduce((n, part) => n + part.errorCount, 0)).toBe(errorCount);
     expect(errorCount).toBe(1);
   });
