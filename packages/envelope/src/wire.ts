@@ -83,6 +83,16 @@ function metaTail(rawHeader: Uint8Array, meta: WireMeta): string {
   return empty ? keys : `,${keys}`;
 }
 
+/**
+ * The SDK's header line without its closing brace, and what goes in the brace's place; undefined when
+ * the line cannot take the meta keys in place (see isCompactObject).
+ */
+function splicedHeader(envelope: Envelope, meta: WireMeta): { readonly open: Uint8Array; readonly tail: string } | undefined {
+  const { rawHeader } = envelope;
+  if (!rawHeader || !isCompactObject(rawHeader)) return undefined;
+  return { open: rawHeader.subarray(0, -1), tail: metaTail(rawHeader, meta) };
+}
+
 function rawPayloadJson(header: ItemHeaders, payload: Uint8Array): string {
   return JSON.stringify({ data: isTextContent(header) ? utf8Decode(payload) : toBase64(payload) });
 }
@@ -92,11 +102,8 @@ function rawPayloadJson(header: ItemHeaders, payload: Uint8Array): string {
  * result is written to every viewer unchanged.
  */
 export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}): string {
-  const { rawHeader } = envelope;
-  const header =
-    rawHeader && isCompactObject(rawHeader)
-      ? utf8Decode(rawHeader.subarray(0, -1)) + metaTail(rawHeader, meta)
-      : headerJson(envelope, meta);
+  const spliced = splicedHeader(envelope, meta);
+  const header = spliced ? utf8Decode(spliced.open) + spliced.tail : headerJson(envelope, meta);
   const items: string[] = [];
   for (const item of envelope.items) {
     // A header line never holds \n, but a CRLF envelope leaves \r on it, which would end an SSE line.
@@ -147,10 +154,9 @@ export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {},
   /** Parts that are the envelope's own bytes, unchanged. */
   const verbatim = new Set<Uint8Array>();
   if (options.prefix) parts.push(options.prefix);
-  const { rawHeader: envelopeHeader } = envelope;
-  if (envelopeHeader && isCompactObject(envelopeHeader)) {
-    parts.push(OPEN_BRACKET, envelopeHeader.subarray(0, -1), utf8Encode(`${metaTail(envelopeHeader, meta)},[`));
-  } else parts.push(utf8Encode(`[${headerJson(envelope, meta)},[`));
+  const spliced = splicedHeader(envelope, meta);
+  if (spliced) parts.push(OPEN_BRACKET, spliced.open, utf8Encode(`${spliced.tail},[`));
+  else parts.push(utf8Encode(`[${headerJson(envelope, meta)},[`));
   envelope.items.forEach((item, index) => {
     parts.push(index === 0 ? OPEN_BRACKET : NEXT_ITEM);
     const { rawHeader, header, payload } = item;
