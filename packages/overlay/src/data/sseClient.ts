@@ -176,7 +176,7 @@ export function connectSse(options: SseClientOptions): SseClient {
           // between pieces too, not only between chunks.
           const text = decoder.decode(value, { stream: true });
           for (let at = 0; at < text.length; at += FEED_PIECE_CHARS) {
-            parser.feed(at === 0 && text.length <= FEED_PIECE_CHARS ? text : text.slice(at, at + FEED_PIECE_CHARS));
+            parser.feed(text.slice(at, at + FEED_PIECE_CHARS));
             if (readSliceMs > 0 && now() - sliceStart >= readSliceMs) {
               await yieldToEventLoop();
               if (current.signal.aborted) break; // the next read() throws why
