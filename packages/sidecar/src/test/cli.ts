@@ -85,14 +85,20 @@ export function runCli(cli: string, args: readonly string[], env: Record<string,
  * loader.
  */
 export function preload(source: string): Record<string, string> {
-  const file = join(mkdtempSync(join(tmpdir(), 'spotlight-preload-')), 'preload.cjs');
+  const dir = mkdtempSync(join(tmpdir(), 'spotlight-preload-'));
+  preloadDirs.add(dir);
+  const file = join(dir, 'preload.cjs');
   writeFileSync(file, source);
   return { NODE_OPTIONS: `--require=${JSON.stringify(file)}` };
 }
 
 const runs = new Set<ChildProcess>();
+const preloadDirs = new Set<string>();
 
+/** Kills every run and removes the preload files written for them. */
 export function killAll(): void {
   for (const child of runs) child.kill('SIGKILL');
   runs.clear();
+  for (const dir of preloadDirs) rmSync(dir, { recursive: true, force: true });
+  preloadDirs.clear();
 }
