@@ -19,6 +19,24 @@ const YOUNG_GENERATION_MIB = `
   process.stdout.write(String(young.space_size / 1048576));
 `;
 
+/**
+ * A load shaped like a fresh sidecar filling its buffer: a window of kept entries (each with a frame
+ * view and its layout) that slides, while every step also makes short-lived garbage. Prints the old
+ * space's largest size, in MiB.
+ */
+const OLD_GENERATION_PEAK_MIB = `
+  const v8 = require('node:v8');
+  const kept = new Array(4000);
+  let peak = 0;
+  for (let i = 0; i < 300000; i++) {
+    kept[i % kept.length] = { id: 'envelope-' + i, at: i, layout: [i, i + 1, i + 2, i + 3], frame: new Uint8Array(64) };
+    const garbage = [];
+    for (let j = 0; j < 20; j++) garbage.push({ j, s: 'x' + j });
+    if (i % 2000 === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space').space_size);
+  }
+  process.stdout.write(String(peak / 1048576));
+`;
+
 /** How many calls a small function takes to be optimized by TurboFan (status bit 64), compiling on the main thread. */
 const CALLS_UNTIL_OPTIMIZED = `
   function hot(x) { return ((x * 31) ^ (x >>> 3)) + (x & 7) * 2 - (x | 1); }
@@ -36,6 +54,17 @@ describe('V8_FLAGS', () => {
     const tuned = Number(runWithFlags(V8_FLAGS, YOUNG_GENERATION_MIB));
     expect(untuned).toBeGreaterThanOrEqual(16);
     expect(tuned).toBeLessThanOrEqual(4);
+  });
+
+  it('collect the old generation early under retention, without memory-reducing full collections', () => {
+    // Growth factor alone: V8 lets the old generation grow to several times what is live before collecting.
+    const youngOnly = Number(runWithFlags(['--semi-space-growth-factor=1'], OLD_GENERATION_PEAK_MIB));
+    expect(youngOnly).toBeGreaterThanOrEqual(20);
+    expect(Number(runWithFlags(V8_FLAGS, OLD_GENERATION_PEAK_MIB))).toBeLessThanOrEqual(18);
+    // A memory-reducing collection compacts the whole heap each time: --optimize-for-size made every one so.
+    const trace = runWithFlags(V8_FLAGS, OLD_GENERATION_PEAK_MIB, ['--trace-gc']);
+    expect(trace).toMatch(/Mark-Compact/);
+    expect(trace).not.toMatch(/Mark-Compact \(reduce\)/);
   });
 
   it('have hot functions optimized after a fraction of the calls when set at run time', () => {
