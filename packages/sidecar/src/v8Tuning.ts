@@ -11,7 +11,7 @@ export const V8_FLAGS: readonly string[] = [
   // process idles. These two keep both small: the young generation at its first size, the old one
   // collected once it grew by a tenth (or V8's minimum step) past what the last collection kept.
   // (`--optimize-for-size` kept the old generation as small, but made every full collection a
-  // memory-reducing one: a fresh sidecar filling its buffer spent about 14 % more CPU per envelope.)
+  // memory-reducing one: a fresh sidecar filling its buffer spent 8 to 14 % more CPU per envelope.)
   '--semi-space-growth-factor=1',
   '--heap-growing-percent=10',
   // A lazily started sidecar meets a burst of envelopes right away, while its few hot functions
