@@ -48,6 +48,24 @@ const CALLS_UNTIL_OPTIMIZED = `
   process.stdout.write(String(calls));
 `;
 
+/**
+ * Twelve small functions called from one hot caller, whose one optimized compile prints an
+ * `Inlining ... into ... hot` line per function TurboFan inlined into it (`--trace-turbo-inlining`).
+ */
+const INLINED_INTO_HOT = `
+  const parts = Array.from({ length: 12 }, (_, k) => new Function('x',
+    'let s = x | 0; for (let i = 0; i < 3; i++) { s = (s * ' + (k + 3) + ' + i) | 0; s = (s ^ (s >>> ' + ((k % 7) + 1) + ')) | 0; s = (s + ((s & 0xff) * ' + (k + 1) + ')) | 0; } return s;'));
+  const [p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11] = parts;
+  function hot(x) { return (p0(x) ^ p1(x) ^ p2(x) ^ p3(x) ^ p4(x) ^ p5(x) ^ p6(x) ^ p7(x) ^ p8(x) ^ p9(x) ^ p10(x) ^ p11(x)) | 0; }
+  let acc = 0;
+  for (let i = 0; i < 100000; i++) acc = (acc + hot(i)) | 0;
+`;
+
+function inlinedIntoHot(flags: readonly string[]): number {
+  const trace = runWithFlags(flags, INLINED_INTO_HOT, ['--trace-turbo-inlining', '--no-use-osr', '--no-concurrent-recompilation']);
+  return trace.split('\n').filter((line) => /^Inlining .* into .*SharedFunctionInfo hot>/.test(line)).length;
+}
+
 describe('V8_FLAGS', () => {
   it('keep the young generation from growing under retention when set at run time', () => {
     const untuned = Number(runWithFlags([], YOUNG_GENERATION_MIB));
@@ -73,5 +91,13 @@ describe('V8_FLAGS', () => {
     const tuned = Number(runWithFlags(V8_FLAGS, CALLS_UNTIL_OPTIMIZED, nodeArgs));
     expect(untuned).toBeLessThan(1e6);
     expect(tuned).toBeLessThanOrEqual(untuned / 3);
+  });
+
+  it('halve what TurboFan inlines into a function when set at run time', () => {
+    const untuned = inlinedIntoHot([]);
+    const tuned = inlinedIntoHot(V8_FLAGS);
+    expect(untuned).toBe(12);
+    expect(tuned).toBeGreaterThan(0);
+    expect(tuned).toBeLessThanOrEqual(untuned / 2);
   });
 });
