@@ -92,6 +92,44 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
   );
 }
 
+/**
+ * Runs the load generator (this process) through every cell's shape against the bare server, measuring nothing.
+ * The generator and its viewers are JavaScript too: without this, their own JIT warm-up landed in the first
+ * measured run of each new shape, always ours (targets run in a fixed order), as about 60 % more generator CPU
+ * per envelope on the same two cores. Returns the generator's CPU per envelope in each pass.
+ */
+export function warmGenerator({ concurrencies, viewers: viewerCounts, count }) {
+  return withServer('bare', async (server) => {
+    const passes = [];
+    for (const concurrency of concurrencies) {
+      for (const viewerCount of viewerCounts) {
+        const run = markerFactory();
+        const viewers = [];
+        try {
+          for (let i = 0; i < viewerCount; i++) viewers.push(await openViewer({ port: server.port, prefix: run.prefix }));
+          const load = await sendLoad({
+            port: server.port,
+            count,
+            concurrency,
+            templates: templates(),
+            markerOf: run.marker,
+            maxMs: 10_000,
+          });
+          await awaitDelivery(viewers, load.accepted);
+          passes.push({
+            concurrency,
+            viewers: viewerCount,
+            generatorCpuUsPerEnvelope: load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null,
+          });
+        } finally {
+          for (const v of viewers) v.close();
+        }
+      }
+    }
+    return passes;
+  });
+}
+
 /** RSS a second after start, nothing sent. */
 export function idleMemory(target) {
   return withServer(target, async (server) => {
