@@ -187,8 +187,9 @@ async function main() {
         for (let repeat = 0; repeat < repeats; repeat++) {
           // Targets interleaved, so a noisy moment of the machine hits all three alike, and each run of
           // cells starts with the next target in turn: the first run of a cell paid for more of the load
-          // generator's CPU (25 to 65 % more per envelope, 25 to 50 % even after the warm-up above), and with
-          // a fixed order that was always ours. Over the headline's three repeats each target starts once.
+          // generator's CPU (about 60 % more per envelope in the headline cell, 25 to 50 % even after the
+          // warm-up above), and with a fixed order that was always ours. Over the headline's three repeats
+          // each target starts once.
           const order = targets.map((_, i) => targets[(i + turn) % targets.length]);
           turn += 1;
           for (const target of order) {
