@@ -94,9 +94,9 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
 
 /**
  * Runs the load generator (this process) through every cell's shape against the bare server, measuring nothing.
- * The generator and its viewers are JavaScript too: without this, their own JIT warm-up landed in the first
- * measured run of each new shape, always ours (targets run in a fixed order), as about 60 % more generator CPU
- * per envelope on the same two cores. Returns the generator's CPU per envelope in each pass.
+ * The generator and its viewers are JavaScript too: without this, their JIT warm-up lands in the first measured
+ * runs, as more generator CPU per envelope on the same two cores. Some first-run cost is left after it, which is
+ * why run.mjs also lets the targets take turns starting a cell. Returns the generator's CPU per envelope per pass.
  */
 export function warmGenerator({ concurrencies, viewers: viewerCounts, count }) {
   return withServer('bare', async (server) => {
