@@ -27,6 +27,22 @@ async function withServer(target, fn, options = {}) {
   }
 }
 
+/** Runs `fn` with `count` viewers of `server` that look for markers starting with `prefix`; closes them after. */
+async function withViewers(server, count, prefix, fn) {
+  const viewers = [];
+  try {
+    for (let i = 0; i < count; i++) viewers.push(await openViewer({ port: server.port, prefix }));
+    return await fn(viewers);
+  } finally {
+    for (const v of viewers) v.close();
+  }
+}
+
+/** The load generator's CPU (this process) per envelope it sent, in µs. */
+function generatorCpuUsPerEnvelope(load) {
+  return load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null;
+}
+
 /** One throughput scenario: warm-up, then `count` envelopes (or `maxMs`) at `concurrency` with `viewers` readers. */
 export function throughputScenario({ target, concurrency, viewers: viewerCount, count, maxMs, warmup, profile = false }) {
   const options = profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] } : {};
@@ -36,9 +52,7 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
       await sleep(300);
       const idle = processSample(server.pid);
       const run = markerFactory();
-      const viewers = [];
-      try {
-        for (let i = 0; i < viewerCount; i++) viewers.push(await openViewer({ port: server.port, prefix: run.prefix }));
+      return withViewers(server, viewerCount, run.prefix, async (viewers) => {
         // Warm-up under another prefix: the JIT and the connection pool settle, viewers ignore these markers.
         const warm = markerFactory();
         await sendLoad({ port: server.port, count: warmup, concurrency, templates: templates(), markerOf: warm.marker, maxMs: 3000 });
@@ -82,11 +96,9 @@ export function throughputScenario({ target, concurrency, viewers: viewerCount, 
             minorFaultsPerEnvelope:
               cpuMs === null || load.accepted === 0 ? null : round((after.minorFaults - before.minorFaults) / load.accepted, 1),
           },
-          generatorCpuUsPerEnvelope: load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null,
+          generatorCpuUsPerEnvelope: generatorCpuUsPerEnvelope(load),
         };
-      } finally {
-        for (const v of viewers) v.close();
-      }
+      });
     },
     options,
   );
@@ -104,9 +116,7 @@ export function warmGenerator({ concurrencies, viewers: viewerCounts, count }) {
     for (const concurrency of concurrencies) {
       for (const viewerCount of viewerCounts) {
         const run = markerFactory();
-        const viewers = [];
-        try {
-          for (let i = 0; i < viewerCount; i++) viewers.push(await openViewer({ port: server.port, prefix: run.prefix }));
+        await withViewers(server, viewerCount, run.prefix, async (viewers) => {
           const load = await sendLoad({
             port: server.port,
             count,
@@ -116,14 +126,8 @@ export function warmGenerator({ concurrencies, viewers: viewerCounts, count }) {
             maxMs: 10_000,
           });
           await awaitDelivery(viewers, load.accepted);
-          passes.push({
-            concurrency,
-            viewers: viewerCount,
-            generatorCpuUsPerEnvelope: load.sent ? round((load.generatorCpuMs * 1000) / load.sent, 1) : null,
-          });
-        } finally {
-          for (const v of viewers) v.close();
-        }
+          passes.push({ concurrency, viewers: viewerCount, generatorCpuUsPerEnvelope: generatorCpuUsPerEnvelope(load) });
+        });
       }
     }
     return passes;
