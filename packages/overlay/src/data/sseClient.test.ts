@@ -236,8 +236,8 @@ describe('connectSse', () => {
 describe('reading a backlog', () => {
   /**
    * Reads `chunks` (all there before the first read, so none waits for the network) with a 25 ms
-   * slice and a clock 10 ms later at every look; says how many envelopes had been received when a
-   * task queued before the read ran, i.e. at the first yield.
+   * slice, on a clock that moves 10 ms with every envelope handled; says how many envelopes had been
+   * received when a task queued before the read ran, i.e. at the first yield.
    */
   async function readAllAtOnce(chunks: readonly string[], count: number) {
     const body = new ReadableStream<Uint8Array>({
@@ -257,11 +257,11 @@ describe('reading a backlog', () => {
       fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
       idleTimeoutMs: 0,
       readSliceMs: 25,
-      now: () => {
+      now: () => clock,
+      onEnvelope: (_envelope, id) => {
+        received.push(id ?? '');
         clock += 10;
-        return clock;
       },
-      onEnvelope: (_envelope, id) => received.push(id ?? ''),
     });
     clients.push(client);
     await until(() => received.length === count, `${count} envelopes`);
@@ -272,23 +272,41 @@ describe('reading a backlog', () => {
   it('hands the thread back after each slice of readSliceMs instead of reading everything in one task', async () => {
     const data = encodeWireEnvelope(logFixture());
     const chunks = Array.from({ length: 10 }, (_, i) => frame(`id-${i + 1}`, data));
-    // A slice ends after the third chunk.
+    // The third envelope ends the slice.
     expect(await readAllAtOnce(chunks, 10)).toBe(3);
   });
 
-  it('hands the thread back inside one large chunk too, between pieces of it', async () => {
+  it('hands the thread back between the envelopes of one chunk, however many it holds', async () => {
+    const data = encodeWireEnvelope(logFixture());
+    // One chunk of 40 small envelopes, framed in one piece: the network handed them over at once.
+    const text = Array.from({ length: 40 }, (_, i) => frame(`id-${i + 1}`, data)).join('');
+    expect(text.length).toBeLessThan(64 * 1024);
+    expect(await readAllAtOnce([text], 40)).toBe(3);
+  });
+
+  it('hands the thread back inside a chunk larger than a piece too, and reads it whole, in order', async () => {
     const data = encodeWireEnvelope(eventFixture());
-    // One chunk of 40 envelopes (several pieces of 64 KiB): the network handed them over at once.
-    const frames = Array.from({ length: 40 }, (_, i) => frame(`id-${i + 1}`, data));
-    const text = frames.join('');
+    const text = Array.from({ length: 40 }, (_, i) => frame(`id-${i + 1}`, data)).join('');
     expect(text.length).toBeGreaterThan(3 * 64 * 1024);
-    // The slice ended after the third piece: the timer ran with only the envelopes those pieces hold whole.
-    let inThreePieces = 0;
-    for (let end = 0; inThreePieces < frames.length; inThreePieces++) {
-      end += frames[inThreePieces]?.length ?? 0;
-      if (end > 3 * 64 * 1024) break;
-    }
-    expect(inThreePieces).toBeGreaterThan(0);
-    expect(await readAllAtOnce([text], 40)).toBe(inThreePieces);
+    expect(await readAllAtOnce([text], 40)).toBe(3);
+  });
+
+  it('delivers nothing more once closed, not even the rest of the chunk being read', async () => {
+    const data = encodeWireEnvelope(logFixture());
+    const text = Array.from({ length: 10 }, (_, i) => frame(`id-${i + 1}`, data)).join('');
+    const received: string[] = [];
+    const client = connectSse({
+      url: 'http://127.0.0.1:1/stream',
+      fetch: async () => new Response(text, { headers: { 'content-type': 'text/event-stream' } }),
+      idleTimeoutMs: 0,
+      onEnvelope: (_envelope, id) => {
+        received.push(id ?? '');
+        if (received.length === 2) client.close();
+      },
+    });
+    clients.push(client);
+    await until(() => client.state().status === 'closed', 'closed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toEqual(['id-1', 'id-2']);
   });
 });

@@ -47,7 +47,7 @@ const DEFAULT_MAX_RETRY_MS = 15_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_READ_SLICE_MS = 25;
-/** About eight envelopes of a typical replay. */
+/** What is framed at once: framing is cheap next to handling, and the clock is read between events. */
 const FEED_PIECE_CHARS = 64 * 1024;
 
 /** One turn of the event loop: `scheduler.yield()` where there is one (it keeps the task's priority), else a timer. */
@@ -152,8 +152,10 @@ export function connectSse(options: SseClientOptions): SseClient {
       failures = 0;
       setState({ status: 'open' });
       armIdleTimer();
+      // Framed events wait here to be handled one by one (see deliver).
+      const parsed: EventSourceMessage[] = [];
       const parser = createParser({
-        onEvent: handleEvent,
+        onEvent: (message) => parsed.push(message),
         onRetry: (ms) => {
           if (Number.isFinite(ms) && ms > 0) serverRetryMs = ms;
         },
@@ -164,27 +166,43 @@ export function connectSse(options: SseClientOptions): SseClient {
       });
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
+      let sliceStart = now();
+      const sliceUsedUp = () => readSliceMs > 0 && now() - sliceStart >= readSliceMs;
+      // Hands the thread back (to rendering, input) for one turn. False: the connection was aborted
+      // meanwhile, and the next read() throws why.
+      const handBack = async (): Promise<boolean> => {
+        await yieldToEventLoop();
+        sliceStart = now();
+        return !current.signal.aborted;
+      };
+      // Events are handled one at a time between looks at the clock: one piece of a replay can hold a
+      // hundred small envelopes (log lines), whose decoding and deriving would not fit in one slice.
+      const deliver = async (): Promise<boolean> => {
+        for (let message = parsed.shift(); message !== undefined; message = parsed.shift()) {
+          if (current.signal.aborted) return false;
+          handleEvent(message);
+          if (sliceUsedUp() && !(await handBack())) return false;
+        }
+        return true;
+      };
       try {
         // A chunk that is already there resolves `read()` in a microtask: without a break, the whole
         // backlog would be read in one task.
-        let sliceStart = now();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
           armIdleTimer();
-          // A chunk can hold hundreds of envelopes: it is fed in pieces, so the thread is handed back
-          // between pieces too, not only between chunks.
+          // A chunk can hold thousands of envelopes: it is framed in pieces, so that framing is not one
+          // long task either.
           const text = decoder.decode(value, { stream: true });
           for (let at = 0; at < text.length; at += FEED_PIECE_CHARS) {
             parser.feed(text.slice(at, at + FEED_PIECE_CHARS));
-            if (readSliceMs > 0 && now() - sliceStart >= readSliceMs) {
-              await yieldToEventLoop();
-              if (current.signal.aborted) break; // the next read() throws why
-              sliceStart = now();
-            }
+            if (!(await deliver())) break;
+            if (sliceUsedUp() && !(await handBack())) break;
           }
         }
         parser.feed(decoder.decode());
+        await deliver();
       } finally {
         reader.releaseLock();
       }
