@@ -92,6 +92,27 @@ describe('spotlight CLI', () => {
     expect(run.stderr()).toMatch(/^esm loader at listen: not set up\n/);
   });
 
+  it('has loaded two files of its own, and not node:v8, when it starts listening', async () => {
+    // Every module file costs a resolve and a read, which on some file systems (this CI's among them)
+    // add up to several ms of a cold start: what runs before the first envelope is one chunk.
+    const report = `const net = require('node:net');
+      const emit = net.Server.prototype.emit;
+      let reported = false;
+      net.Server.prototype.emit = function (event, ...args) {
+        if (event === 'listening' && !reported) {
+          reported = true;
+          const dir = require('node:path').dirname(process.argv[1]);
+          const ours = Object.keys(require.cache).filter((file) => file.startsWith(dir)).map((file) => file.slice(dir.length + 1));
+          const v8 = process.moduleLoadList.includes('NativeModule v8');
+          process.stderr.write('loaded at listen: ' + JSON.stringify(ours.sort()) + (v8 ? ' and node:v8' : '') + '\\n');
+        }
+        return emit.call(this, event, ...args);
+      };`;
+    const run = runCli(cli, ['--port', '0'], preload(report));
+    await run.waitForStderr(LISTENING);
+    expect(run.stderr()).toMatch(/^loaded at listen: \["chunks\/server-[\w-]+\.cjs","cli\.cjs"\]\n/);
+  });
+
   it('stops on SIGINT', async () => {
     const run = runCli(cli, ['-p', '0']);
     await run.waitForStderr(LISTENING);

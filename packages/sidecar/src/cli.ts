@@ -2,7 +2,6 @@
 import { ConfigError, helpText, resolveConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { PortInUseError, type Sidecar, startSidecar } from './server.ts';
-import { tuneV8 } from './v8Tuning.ts';
 import { VERSION } from './version.ts';
 
 /** Shutdown must finish within a second of SIGINT/SIGTERM, even with viewers connected. */
@@ -70,7 +69,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   }
   // Envelopes are taken already; the line waits for every address (and the pages) to be served.
   await sidecar.ready;
-  await tuneV8();
+  // Imported only now, with node:v8: neither is needed before the first envelope is answered.
+  (await import('./v8Tuning.ts')).tuneV8();
   const where = sidecar.addresses.join(' and ');
   log.info(`Spotlight sidecar ${VERSION} listening on ${sidecar.url} (${where}); open it to see your events`);
   if (cli.debug) log.debug(`limits: ${JSON.stringify({ ...sidecar.config, forward: sidecar.config.forward.length })}`);

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { get } from 'node:http';
 import { POWERED_BY } from './middleware/poweredBy.ts';
 import type { HealthInfo } from './routes/health.ts';
 
@@ -19,7 +19,7 @@ export function probeSidecar(host: string, port: number, timeoutMs = 1000): Prom
       request.destroy();
       resolve(result);
     };
-    const request = http.get({ host, port, path: '/health', headers: { Host: `localhost:${port}`, Accept: 'application/json' } }, (res) => {
+    const request = get({ host, port, path: '/health', headers: { Host: `localhost:${port}`, Accept: 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

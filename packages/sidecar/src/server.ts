@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG, type SidecarConfig } from './config.ts';
 import { EnvelopeStore } from './envelopeStore.ts';
@@ -127,7 +127,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const { config, viewers, store, info } = deps;
   const listener = createRequestListener(deps);
   const hosts = config.host === undefined ? [...LOOPBACK] : [config.host];
-  const servers: http.Server[] = [];
+  const servers: Server[] = [];
   const addresses: string[] = [];
 
   const primary = createServer(listener);
@@ -227,13 +227,13 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
 /** SDKs keep their connection to the sidecar; Node's 5 s default would make them reconnect between bursts. */
 const KEEP_ALIVE_MS = 65_000;
 
-function createServer(listener: RequestListener): http.Server {
-  const server = http.createServer(listener);
+function createServer(listener: RequestListener): Server {
+  const server = createHttpServer(listener);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   return server;
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {
       server.off('listening', onListening);

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * V8 settings for the sidecar's workload, applied by the CLI once it listens (the process is the
  * CLI's; a library user's process is not ours to tune). Given as Node options, they would cost 25
@@ -27,7 +29,6 @@ export const V8_FLAGS: readonly string[] = [
   '--max-inlined-bytecode-size-cumulative=450',
 ];
 
-export async function tuneV8(): Promise<void> {
-  const { setFlagsFromString } = await import('node:v8');
+export function tuneV8(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
 }
