@@ -92,6 +92,23 @@ export function preload(source: string): Record<string, string> {
   return { NODE_OPTIONS: `--require=${JSON.stringify(file)}` };
 }
 
+/**
+ * A preload that writes `<label>: <what report() returns>` to stderr when the CLI's first server
+ * starts listening. `report` is the source of a function body run then, in the CLI's process.
+ */
+export function reportAtListening(label: string, report: string): Record<string, string> {
+  return preload(`const net = require('node:net');
+    const emit = net.Server.prototype.emit;
+    let reported = false;
+    net.Server.prototype.emit = function (event, ...args) {
+      if (event === 'listening' && !reported) {
+        reported = true;
+        process.stderr.write(${JSON.stringify(label)} + ': ' + (() => { ${report} })() + '\\n');
+      }
+      return emit.call(this, event, ...args);
+    };`);
+}
+
 const runs = new Set<ChildProcess>();
 const preloadDirs = new Set<string>();
 
