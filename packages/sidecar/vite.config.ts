@@ -22,7 +22,7 @@ const external = ['express', 'fzstd', ...builtinModules, ...builtinModules.map((
  * Puts what cli.cjs loads before it listens (its static imports, recursively) into one chunk, which
  * index.cjs and the lazy chunks share. Left to itself, Rolldown split it by who else imports each
  * module: five files at start. Each costs a resolve and a read, and on the benchmark's machine two
- * files instead of five took a cold start 5 to 12 ms sooner (cli.test.ts checks that there are two).
+ * files instead of five took a cold start 5 to 15 ms sooner (cli.test.ts checks that there are two).
  */
 function startUpChunk(cliEntry: string) {
   const startUp = new Set<string>();
