@@ -5,7 +5,7 @@ import { probeSidecar } from '../node/health.ts';
 import { LaunchError, launchSidecar, spawnDetached } from '../node/launcher.ts';
 import { resolveConfig } from '../node/options.ts';
 import { rawSender } from '../node/sender.ts';
-import { resolveSidecarCli } from '../node/sidecarCli.ts';
+import { resolveSidecarCli, SIDECAR_CLI_MISSING } from '../node/sidecarCli.ts';
 import { loopbackSidecarUrl, sidecarBaseUrl, sidecarStreamUrl } from '../url.ts';
 
 export interface FoundSidecar {
@@ -42,7 +42,7 @@ export async function findSidecar(options: FindSidecarOptions): Promise<FoundSid
       debug,
       launch: (port) => {
         const cliPath = resolveSidecarCli();
-        if (!cliPath) return Promise.reject(new LaunchError('cannot find the sidecar (@spotlight/sidecar is not installed)'));
+        if (!cliPath) return Promise.reject(new LaunchError(SIDECAR_CLI_MISSING));
         return launchSidecar({
           cliPath,
           port,

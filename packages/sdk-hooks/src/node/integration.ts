@@ -16,7 +16,7 @@ import { type NodeConfig, resolveConfig, type SpotlightNodeOptions } from './opt
 import { addSidecarToBaggage, watchIncomingBaggage } from './propagation.ts';
 import { forceLocalSampling, type UpstreamRules } from './sampling.ts';
 import { rawSender } from './sender.ts';
-import { resolveSidecarCli } from './sidecarCli.ts';
+import { resolveSidecarCli, SIDECAR_CLI_MISSING } from './sidecarCli.ts';
 import { attachTransport, type TransportMode } from './transport.ts';
 import { upstreamEnvelope } from './upstream.ts';
 
@@ -176,7 +176,7 @@ function launch(
   debug: (line: string) => void,
 ): Promise<string> {
   const cliPath = options.cliPath ?? resolveSidecarCli();
-  if (!cliPath) return Promise.reject(new LaunchError('cannot find the sidecar (@spotlight/sidecar is not installed)'));
+  if (!cliPath) return Promise.reject(new LaunchError(SIDECAR_CLI_MISSING));
   return launchSidecar({
     cliPath,
     port,

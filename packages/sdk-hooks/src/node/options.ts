@@ -38,7 +38,7 @@ export interface SpotlightNodeOptions {
   readonly spawn?: Spawner;
   /** Asks an address whether a sidecar answers (default: `GET /health`). */
   readonly probe?: Probe;
-  /** The sidecar CLI script (default: the `spotlight` bin of `@spotlight/sidecar`). */
+  /** The sidecar CLI script (default: the one `sentry-spotlight` ships, dist/sidecar/cli.cjs). */
   readonly cliPath?: string;
   /** Where warnings and debug lines go (default: stderr, not `console`, which the SDK records). */
   readonly log?: (line: string) => void;
