@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
-import { defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
+import { dts } from 'rolldown-plugin-dts';
+import { defaultClientConditions, defineConfig, loadConfigFromFile, mergeConfig, type Plugin, type UserConfig } from 'vite';
 
-// Three builds into one dist/, chained by `npm run build` (one `vite build` per mode):
+// `sentry-spotlight` is the one package users install; the other workspace packages are its source layout
+// and are never published, so every build here bundles them. One `vite build` per mode, chained by
+// `npm run build`, all into dist/:
 // - `lib` (default): dist/sentry-spotlight.js, the ESM library for `import * as Spotlight from 'sentry-spotlight'`.
 // - `iife`: dist/sentry-spotlight.iife.js, the same API as the global `Spotlight` for a plain <script>.
 // - `page`: dist/index.html (the sidecar's full-page debugger) and dist/assets/main.js, a stable unhashed ES module
 //   that mounts the overlay by itself (what server frameworks inject).
-// React and every other dependency are bundled: the overlay works in any page, React or not, any version.
-
+// - `node`: dist/node.js (`sentry-spotlight` under Node), express.js, vite.js and browser.js: the SDK hooks.
+// - `sidecar`: dist/sidecar/, the sidecar and its CLI, built by packages/sidecar's own config.
+// - `types`: the .d.ts of every entry, generated from the code with the workspace's types inlined.
+// React and every other dependency of the overlay are bundled: it works in any page, React or not, any version.
 const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -30,21 +36,42 @@ function asciiOnly(): Plugin {
   };
 }
 
-/** Ships the hand-kept public declarations (checked against the source by src/publicTypes.check.ts). */
-function publicTypes(): Plugin {
-  return {
-    name: 'spotlight:public-types',
-    generateBundle() {
-      this.emitFile({
-        type: 'asset',
-        fileName: 'sentry-spotlight.d.ts',
-        source: readFileSync(entry('./types/sentry-spotlight.d.ts'), 'utf8'),
-      });
-    },
-  };
+/** The private workspace packages: bundled into every build of this one. */
+const WORKSPACE = /^@spotlight\//;
+const BUILTINS = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+
+/** Bare imports the user's project provides (Node's built-ins, vite, express...); the workspace's are bundled. */
+function isExternal(id: string): boolean {
+  if (BUILTINS.has(id)) return true;
+  return !WORKSPACE.test(id) && !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 }
 
-export default defineConfig(({ mode }): UserConfig => {
+interface Manifest {
+  version: string;
+  dependencies?: Record<string, string>;
+}
+
+/**
+ * dist/sidecar/: packages/sidecar built by its own config (CommonJS, the start-up chunk: see its
+ * vite.config.ts), only into this package's dist. What it leaves as imports (its `dependencies`) must be
+ * this package's dependencies, and its `--version` is its package's version: both are checked here.
+ */
+async function sidecarConfig(): Promise<UserConfig> {
+  const read = (path: string) => JSON.parse(readFileSync(entry(path), 'utf8')) as Manifest;
+  const sidecar = read('../sidecar/package.json');
+  const own = read('./package.json');
+  const problems = Object.entries(sidecar.dependencies ?? {})
+    .filter(([name, range]) => own.dependencies?.[name] !== range)
+    .map(([name, range]) => `add "${name}": "${range}" to packages/overlay/package.json's dependencies`);
+  if (sidecar.version !== own.version)
+    problems.push(`give @spotlight/sidecar (${sidecar.version}) the version of sentry-spotlight (${own.version})`);
+  if (problems.length > 0) throw new Error(`sentry-spotlight ships the sidecar: ${problems.join('; ')}`);
+  const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, entry('../sidecar/vite.config.ts'));
+  if (!loaded) throw new Error('packages/sidecar/vite.config.ts did not load');
+  return mergeConfig(loaded.config, { build: { outDir: entry('./dist/sidecar'), emptyOutDir: true } });
+}
+
+export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const shared: UserConfig = {
     root,
     plugins: [tailwindcss(), asciiOnly()],
@@ -55,13 +82,15 @@ export default defineConfig(({ mode }): UserConfig => {
     logLevel: 'warn',
   };
   if (mode === 'node') {
-    // The server side of the one package users install: dist/node.js (`import * as Spotlight from
-    // 'sentry-spotlight'` under Node, through the `node` export condition), dist/express.js and dist/vite.js.
-    // They re-export the SDK hooks, which stay an import with their own dependencies.
+    // The server side and the light browser bridge: dist/node.js (`import * as Spotlight from 'sentry-spotlight'`
+    // under Node, through the `node` export condition), express.js, vite.js and browser.js. The SDK hooks and
+    // the envelope model are bundled in; Node's built-ins and whatever the user brings (vite, express, Sentry's
+    // SDKs: imported for their types only) stay imports.
     return {
       root,
       logLevel: 'warn',
       resolve: { conditions: ['source'] },
+      ssr: { noExternal: [WORKSPACE], resolve: { conditions: ['source'], externalConditions: ['source'] } },
       build: {
         ssr: true,
         outDir: 'dist',
@@ -76,8 +105,54 @@ export default defineConfig(({ mode }): UserConfig => {
             vite: entry('./src/vite.ts'),
             browser: entry('./src/browser.ts'),
           },
-          external: [/^@spotlight\/sdk-hooks/, /^node:/],
-          output: { format: 'es', entryFileNames: '[name].js' },
+          external: isExternal,
+          output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        },
+      },
+    };
+  }
+  if (mode === 'sidecar') return sidecarConfig();
+  if (mode === 'types') {
+    // One declaration file per entry, each self-contained but for the user's own packages (vite, express): the
+    // compiler (TypeScript 7) emits them from the code, rolldown-plugin-dts inlines what they import from the
+    // workspace packages and from @sentry/core's types, and names the shared part chunks/*.d.ts.
+    return {
+      root,
+      logLevel: 'warn',
+      resolve: { conditions: ['source'] },
+      // What to leave as imports is decided by `external` alone.
+      ssr: { noExternal: true, resolve: { conditions: ['source'], externalConditions: ['source'] } },
+      // The plugin hands .d.ts modules to the bundle; Vite must not transform them as TypeScript.
+      oxc: { exclude: [/\.js$/, /\.d\.[cm]?ts$/] },
+      plugins: [
+        dts({
+          dtsOnly: true,
+          generator: 'tsgo',
+          tsconfig: entry('./tsconfig.dts.json'),
+          // The deprecated backend for TypeScript 7.0: runs the compiler's CLI (7.1 has an API for it).
+          tsgo: { path: entry('../../node_modules/typescript/bin/tsc') },
+          // Quiet but for problems (and for the backend's deprecation notice: the comment above says it).
+          logger: { info: () => {}, warn: (message) => /deprecated/.test(message) || console.warn(message), error: console.error },
+        }),
+      ],
+      build: {
+        ssr: true,
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: false,
+        minify: false,
+        rolldownOptions: {
+          input: {
+            index: entry('./src/universal.ts'),
+            'sentry-spotlight': entry('./src/index.ts'),
+            node: entry('./src/node.ts'),
+            express: entry('./src/express.ts'),
+            vite: entry('./src/vite.ts'),
+            browser: entry('./src/browser.ts'),
+          },
+          external: (id: string) => isExternal(id) && !id.startsWith('@sentry/core'),
+          output: { format: 'es', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+          checks: { pluginTimings: false },
         },
       },
     };
@@ -106,7 +181,6 @@ export default defineConfig(({ mode }): UserConfig => {
   const iife = mode === 'iife';
   return {
     ...shared,
-    plugins: [...(shared.plugins ?? []), ...(iife ? [] : [publicTypes()])],
     build: {
       outDir: 'dist',
       // The lib build runs first and starts from a clean folder; the others add to it.
