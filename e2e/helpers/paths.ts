@@ -11,5 +11,7 @@ export const REQUIRED_BUILD_OUTPUTS = [
   'packages/overlay/dist/index.html',
   'packages/overlay/dist/assets/main.js',
   'packages/overlay/dist/sentry-spotlight.js',
+  'packages/overlay/dist/index.d.ts',
+  'packages/overlay/dist/sidecar/cli.cjs',
   'packages/sdk-hooks/dist',
 ];

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, REPO_ROOT, REQUIRED_BUILD_OUTPUTS } from '../helpers/paths.ts';
 
 // Runs once before the e2e project. `npm test` builds every package before vitest starts; running the e2e
 // project on its own must not silently test stale or missing bundles, so a missing output stops here with the fix.
-export default function setup(): void {
+export default function setup(project: TestProject): () => void {
   const missing = REQUIRED_BUILD_OUTPUTS.filter((file) => !existsSync(`${REPO_ROOT}/${file}`));
   if (missing.length > 0) {
     throw new Error(
@@ -14,6 +17,10 @@ export default function setup(): void {
   }
   ensureChromium();
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  // What tests share for the run (the packed tarball: helpers/pack.ts), outside the repository.
+  const runDir = mkdtempSync(join(tmpdir(), 'spotlight-e2e-run-'));
+  project.provide('e2eRunDir', runDir);
+  return () => rmSync(runDir, { recursive: true, force: true });
 }
 
 function ensureChromium(): void {
