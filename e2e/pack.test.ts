@@ -74,6 +74,10 @@ describe('the tarball', () => {
     expect(targets.length).toBeGreaterThan(10);
     for (const target of targets) expect(files, `${target} (named in package.json)`).toContain(target.replace(/^\.\//, ''));
     expect(Object.keys(manifest.bin ?? {}).sort()).toEqual(['sentry-spotlight', 'spotlight']);
+    // What the registry's page shows.
+    expect(manifest).toMatchObject({ name: 'sentry-spotlight', license: 'MIT', engines: { node: expect.any(String) } });
+    expect(manifest.description?.length).toBeGreaterThan(20);
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['sentry', 'spotlight']));
 
     // Only registry packages: none of the workspace's, which are bundled.
     const named = [manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies].flatMap((deps) =>
@@ -234,6 +238,9 @@ describe('in an app with Sentry, Vite, Express and TypeScript', () => {
 });
 
 interface Manifest {
+  name: string;
+  description?: string;
+  keywords?: string[];
   exports: unknown;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;

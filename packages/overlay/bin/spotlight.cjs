@@ -36,7 +36,7 @@ function runInWorkspace() {
     // In child processes: a Vite build sets NODE_ENV=production in its own process.
     const vite = join(dirname(require.resolve('vite/package.json', { paths: [packageDir] })), 'bin', 'vite.js');
     for (const { what, cwd, args } of builds) {
-      const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', ...args], { cwd, stdio: ['ignore', 2, 2] });
+      const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error', ...args], { cwd, stdio: ['ignore', 2, 2] });
       if (result.status !== 0) {
         process.stderr.write(`spotlight: building ${what} failed (exit ${result.status ?? result.signal})\n`);
         process.exit(1);
