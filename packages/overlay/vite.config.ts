@@ -129,9 +129,8 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
           dtsOnly: true,
           generator: 'tsgo',
           tsconfig: entry('./tsconfig.dts.json'),
-          // The deprecated backend for TypeScript 7.0: runs the compiler's CLI (7.1 has an API for it).
-          tsgo: { path: entry('../../node_modules/typescript/bin/tsc') },
-          // Quiet but for problems (and for the backend's deprecation notice: the comment above says it).
+          // On TypeScript 7.0 this backend runs the compiler's CLI; it is deprecated in favour of 7.1's API, which
+          // the plugin picks by itself. Quiet but for problems (and for that deprecation notice).
           logger: { info: () => {}, warn: (message) => /deprecated/.test(message) || console.warn(message), error: console.error },
         }),
       ],
