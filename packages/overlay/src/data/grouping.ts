@@ -147,7 +147,7 @@ export function hashGrouping(parts: readonly string[]): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }
 
-function attachmentsOf(items: readonly (readonly [ItemHeaders, unknown])[]): Attachment[] {
+export function attachmentsOf(items: readonly (readonly [ItemHeaders, unknown])[]): Attachment[] {
   const out: Attachment[] = [];
   for (const [header, payload] of items) {
     if (header.type !== 'attachment') continue;
