@@ -1,4 +1,5 @@
 import type { WireEnvelope } from '@spotlight/envelope';
+import { type InsightOptions, resolveInsightOptions } from './data/queries.ts';
 
 /** Where the trigger button sits: the four corners and the middle of the left and right edges. */
 export type Anchor = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' | 'center-right' | 'center-left';
@@ -31,6 +32,12 @@ export interface SpotlightOptions {
   connectBrowserSdk?: boolean;
   /** Log connection changes and bad frames to the console. Default false. */
   debug?: boolean;
+  /**
+   * Insights thresholds: `nPlusOneMin` (the same query this many times under one span is an N+1,
+   * default 5), `slowQueryMs` (default 100), `repeatedCallMin` (the same request this many times in a
+   * trace, default 5).
+   */
+  insights?: Partial<InsightOptions>;
 }
 
 export interface ResolvedOptions {
@@ -45,6 +52,7 @@ export interface ResolvedOptions {
   readonly shortcut: string | false;
   readonly connectBrowserSdk: boolean;
   readonly debug: boolean;
+  readonly insights: InsightOptions;
   /** Problems with the options given, reported once on the console. */
   readonly warnings: readonly string[];
 }
@@ -133,6 +141,7 @@ export function resolveOptions(given: SpotlightOptions = {}, seeded: unknown = u
     anchor,
     showTriggerButton: !fullPage && options.showTriggerButton !== false,
     fullPage,
+    insights: resolveInsightOptions(typeof options.insights === 'object' && options.insights !== null ? options.insights : undefined),
     startFrom: normalizeRoute(typeof options.startFrom === 'string' ? options.startFrom : undefined),
     openOnInit: fullPage || options.openOnInit === true,
     initialEvents,

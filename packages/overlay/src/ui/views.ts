@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Visibility } from '../data/sessions.ts';
 import type { StoredEnvelope } from '../data/store.ts';
 import { ErrorsView, errorsTabCount } from '../views/errors/ErrorsView.tsx';
+import { InsightsView } from '../views/insights/InsightsView.tsx';
 import { LogsView, logsTabCount } from '../views/logs/LogsView.tsx';
 import { SdksView, sdksTabCount } from '../views/sdks/SdksView.tsx';
 import { TracesView, tracesTabCount } from '../views/traces/TracesView.tsx';
@@ -35,6 +36,7 @@ export const views: readonly ViewDefinition[] = [
   { id: 'errors', title: 'Errors', component: ErrorsView, count: errorsTabCount },
   { id: 'traces', title: 'Traces', component: TracesView, count: tracesTabCount },
   { id: 'logs', title: 'Logs', component: LogsView, count: logsTabCount },
+  { id: 'insights', title: 'Insights', component: InsightsView },
   { id: 'sdks', title: 'SDKs', component: SdksView, count: sdksTabCount },
 ];
 

@@ -15,6 +15,7 @@ import { formatClock, formatDateTime, formatOffset } from '../../ui/format.ts';
 import { useNavigate } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import { findView } from '../../ui/views.ts';
+import { useInsights } from '../insights/useInsights.ts';
 import { Attachments } from './Attachments.tsx';
 import { Exceptions, StackFrames } from './StackTrace.tsx';
 
@@ -246,14 +247,35 @@ function TraceLink({ event }: { event: JsonObject }) {
   if (traceId === undefined || !findView('traces')) return null;
   const id = traceId.toLowerCase().replaceAll('-', '');
   return (
+    <>
+      <button
+        type="button"
+        data-testid="view-trace"
+        onClick={() => navigate(routeOf('traces', id))}
+        className="flex items-center gap-1 rounded-md border border-line px-2 py-1 text-xs text-accent hover:border-accent/50 hover:bg-accent/10"
+      >
+        <Icon name="link" className="size-3.5" />
+        View trace {id.slice(0, 8)}
+      </button>
+      <TraceFindingsLink traceId={id} />
+    </>
+  );
+}
+
+/** When the error's trace ran an N+1 loop or repeated a request, a link to the first such span. */
+function TraceFindingsLink({ traceId }: { traceId: string }) {
+  const navigate = useNavigate();
+  const finding = useInsights().byTrace.get(traceId)?.findings[0];
+  if (finding === undefined) return null;
+  return (
     <button
       type="button"
-      data-testid="view-trace"
-      onClick={() => navigate(routeOf('traces', id))}
-      className="flex items-center gap-1 rounded-md border border-line px-2 py-1 text-xs text-accent hover:border-accent/50 hover:bg-accent/10"
+      data-testid="error-trace-n-plus-one"
+      title={finding.key}
+      onClick={() => navigate(routeOf('traces', traceId, finding.spanIds[0] ?? ''))}
+      className="flex items-center gap-1.5 rounded-md border border-amber-300/30 px-2 py-1 text-xs text-amber-200 hover:bg-amber-400/10"
     >
-      <Icon name="link" className="size-3.5" />
-      View trace {id.slice(0, 8)}
+      {finding.kind === 'n-plus-one' ? 'N+1 query' : 'Repeated request'} ×{finding.count} in this trace
     </button>
   );
 }

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import type { LogRow } from '../../data/logs.ts';
+import type { Repeat } from '../../data/queries.ts';
 import type { Span } from '../../data/spans.ts';
 import type { Trace } from '../../data/traces.ts';
 import type { TraceError } from '../../data/tracesErrors.ts';
 import { Chip, Icon, KeyValueTable } from '../../ui/components.tsx';
 import { formatClock } from '../../ui/format.ts';
+import { RepeatBadge } from '../insights/common.tsx';
 import { LogLevelBadge } from '../logs/logLevels.tsx';
 import { formatDuration } from './duration.ts';
 import { ServiceChip } from './ServiceChip.tsx';
@@ -83,10 +85,16 @@ export function SpanDetail({
   onClose,
   onOpenError,
   onOpenLog,
+  repeat,
+  onOpenProfile,
 }: {
   trace: Trace;
   span: Span;
   color: ServiceColor | undefined;
+  /** The N+1 loop or repeated call this span is part of. */
+  repeat?: Repeat | undefined;
+  /** Opens the flame graph of the span's time, when a profile covers it. */
+  onOpenProfile?: (() => void) | undefined;
   onClose: () => void;
   onOpenError: (eventId: string) => void;
   onOpenLog: (logId: string) => void;
@@ -125,6 +133,31 @@ export function SpanDetail({
         </button>
       </header>
       <div className="spotlight-scroll min-h-0 flex-1 overflow-auto">
+        {repeat !== undefined && (
+          <PanelSection title={repeat.kind === 'n-plus-one' ? 'N+1 query' : 'Repeated request'} testId="span-repeat">
+            <div className="flex flex-col gap-1.5 text-[12px] text-fg-muted">
+              <RepeatBadge repeat={repeat} />
+              <p>
+                {repeat.kind === 'n-plus-one'
+                  ? `This statement ran ${repeat.count} times under one span, ${formatDuration(repeat.totalMs)} in all (${formatDuration(repeat.wallMs)} from the first to the last). One query for all the rows (a join, or IN (...)) would do.`
+                  : `This request was sent ${repeat.count} times in the trace, ${formatDuration(repeat.totalMs)} in all. Cache or batch it.`}
+              </p>
+              <code className="font-mono text-[11.5px] break-words text-fg">{repeat.key}</code>
+            </div>
+          </PanelSection>
+        )}
+        {onOpenProfile !== undefined && (
+          <PanelSection title="Profile" testId="span-profile">
+            <button
+              type="button"
+              data-testid="span-open-profile"
+              onClick={onOpenProfile}
+              className="text-[12.5px] text-accent hover:underline"
+            >
+              Flame graph of this span's time
+            </button>
+          </PanelSection>
+        )}
         <PanelSection title="Span" testId="span-facts">
           <KeyValueTable rows={facts} />
         </PanelSection>

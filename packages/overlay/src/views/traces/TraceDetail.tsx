@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
+import type { TraceInsights } from '../../data/insights.ts';
 import type { Trace } from '../../data/traces.ts';
 import { Chip, Icon } from '../../ui/components.tsx';
 import { formatDateTime } from '../../ui/format.ts';
+import { RepeatBadge } from '../insights/common.tsx';
 import { PinButton } from '../sessions/PinButton.tsx';
 import { formatDuration } from './duration.ts';
 import { SpanDetail, TraceSummary } from './SpanDetail.tsx';
@@ -19,9 +21,17 @@ export function TraceDetail({
   onTogglePin,
   onOpenError,
   onOpenLog,
+  insights,
+  profiledSpanIds,
+  onOpenProfile,
 }: {
   trace: Trace;
   selectedSpanId: string | undefined;
+  /** N+1 loops and repeated calls found in the trace. */
+  insights?: TraceInsights | undefined;
+  /** Spans a profile covers: their detail links to the flame graph. */
+  profiledSpanIds?: ReadonlySet<string>;
+  onOpenProfile?: (spanId: string) => void;
   pinned: boolean;
   onBack: () => void;
   onSelectSpan: (spanId: string | undefined) => void;
@@ -59,6 +69,27 @@ export function TraceDetail({
             <span title={formatDateTime(trace.start)}>{formatDateTime(trace.start)}</span>
           </div>
         </div>
+        {insights !== undefined && insights.findings.length > 0 && (
+          <div data-testid="trace-findings" className="flex min-w-0 shrink flex-col gap-1">
+            {insights.findings.slice(0, 3).map((finding) => (
+              <button
+                type="button"
+                key={`${finding.parentSpanId ?? ''}:${finding.key}`}
+                data-testid="trace-n-plus-one"
+                data-kind={finding.kind}
+                data-count={finding.count}
+                title={finding.key}
+                onClick={() => onSelectSpan(finding.spanIds[0])}
+                className="flex min-w-0 items-center gap-2 rounded px-1 text-left hover:bg-surface-3"
+              >
+                <RepeatBadge repeat={finding} />
+                <span data-testid="trace-n-plus-one-statement" className="min-w-0 truncate font-mono text-[11.5px] text-amber-100/80">
+                  {finding.key}
+                </span>
+              </button>
+            ))}
+          </div>
+        )}
         <dl className="ml-auto flex shrink-0 items-center gap-5 text-right text-[11px]">
           <div>
             <dt className="text-fg-faint uppercase tracking-wider">Duration</dt>
@@ -88,6 +119,7 @@ export function TraceDetail({
           <Waterfall
             trace={trace}
             selectedSpanId={selected?.spanId}
+            repeats={insights?.repeats}
             onSelect={(id) => onSelectSpan(id === selected?.spanId ? undefined : id)}
           />
         </div>
@@ -97,6 +129,8 @@ export function TraceDetail({
               trace={trace}
               span={selected}
               color={colors.get(selected.service.key)}
+              repeat={insights?.repeats.get(selected.spanId)}
+              onOpenProfile={profiledSpanIds?.has(selected.spanId) && onOpenProfile ? () => onOpenProfile(selected.spanId) : undefined}
               onClose={() => onSelectSpan(undefined)}
               onOpenError={onOpenError}
               onOpenLog={onOpenLog}

@@ -1,11 +1,13 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
+import { profilesForSpan, traceInsights } from '../../data/insights.ts';
 import { selectVisibleTraces, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces } from '../../data/traces.ts';
 import { EmptyState } from '../../ui/components.tsx';
-import { useNavigate, useNow } from '../../ui/hooks.ts';
+import { useController, useNavigate, useNow } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
+import { useInsights, useProfiles } from '../insights/useInsights.ts';
 import { SessionPicker } from '../sessions/SessionPicker.tsx';
 import { useSessionView } from '../sessions/useSessions.ts';
 import { TraceDetail } from './TraceDetail.tsx';
@@ -22,11 +24,27 @@ export function TracesView({ path }: ViewProps) {
   const navigate = useNavigate();
   const now = useNow();
   const [traceId, spanId] = path;
+  const { options } = useController();
+  const insights = useInsights();
+  const profiles = useProfiles();
+  const trace = traceId === undefined ? undefined : session.traces.byId.get(traceId);
+  // A trace outside the selected session (opened from a link) is looked at on its own.
+  const found = useMemo(
+    () => (trace === undefined ? undefined : (insights.byTrace.get(trace.traceId) ?? traceInsights(trace, options.insights))),
+    [trace, insights, options.insights],
+  );
+  const profiledSpanIds = useMemo(() => {
+    const ids = new Set<string>();
+    // Only the selected span's detail shows the link: look at that one.
+    const span = trace?.spans.find((s) => s.spanId === spanId);
+    if (trace !== undefined && span !== undefined && profiles.all.length > 0 && profilesForSpan(profiles, trace, span).length > 0)
+      ids.add(span.spanId);
+    return ids;
+  }, [trace, spanId, profiles]);
   // Stable, so the list's memoized rows do not all re-render when this view does.
   const openTrace = useCallback((id: string) => navigate(routeOf('traces', id)), [navigate]);
 
   if (traceId !== undefined) {
-    const trace = session.traces.byId.get(traceId);
     if (trace === undefined) {
       return (
         <EmptyState title="This trace is not here anymore" testId="trace-not-found">
@@ -47,6 +65,9 @@ export function TracesView({ path }: ViewProps) {
         onTogglePin={() => session.ui.togglePin(trace.traceId)}
         onOpenError={(eventId) => navigate(routeOf('errors', 'events', eventId))}
         onOpenLog={(logId) => navigate(routeOf('logs', 'line', logId))}
+        insights={found}
+        profiledSpanIds={profiledSpanIds}
+        onOpenProfile={(id) => navigate(routeOf('insights', 'profiles', trace.traceId, id))}
       />
     );
   }

@@ -1,8 +1,10 @@
 import { useMemo, useRef, useState } from 'react';
+import type { Repeat } from '../../data/queries.ts';
 import type { Span } from '../../data/spans.ts';
 import { nodeKey, type Trace, type WaterfallRow, waterfallRows } from '../../data/traces.ts';
 import { Chevron } from '../../ui/components.tsx';
 import { useFixedRows } from '../../ui/virtualRows.ts';
+import { RepeatBadge } from '../insights/common.tsx';
 import { formatDuration, timelineTicks } from './duration.ts';
 import { ServiceChip } from './ServiceChip.tsx';
 import { ERROR_BAR, type ServiceColor, serviceColor } from './serviceColors.ts';
@@ -69,6 +71,7 @@ function SpanRow({
   range,
   color,
   hasError,
+  repeat,
   selected,
   collapsed,
   top,
@@ -80,6 +83,7 @@ function SpanRow({
   range: Range;
   color: ServiceColor;
   hasError: boolean;
+  repeat: Repeat | undefined;
   selected: boolean;
   collapsed: boolean;
   top: number;
@@ -120,6 +124,7 @@ function SpanRow({
           />
         )}
         {span.op !== undefined && <span className="shrink-0 font-mono text-[11.5px] text-fg-muted">{span.op}</span>}
+        {repeat !== undefined && <RepeatBadge repeat={repeat} testId="span-n-plus-one" />}
         <span data-testid="span-name" className={`min-w-0 truncate ${span.failed ? 'text-red-300' : 'text-fg'}`} title={span.name}>
           {span.name}
         </span>
@@ -204,10 +209,13 @@ function MissingParentRow({
 export function Waterfall({
   trace,
   selectedSpanId,
+  repeats,
   onSelect,
 }: {
   trace: Trace;
   selectedSpanId: string | undefined;
+  /** Spans of an N+1 loop or a repeated call (see data/insights.ts), marked on their rows. */
+  repeats?: ReadonlyMap<string, Repeat>;
   onSelect: (spanId: string) => void;
 }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
@@ -279,6 +287,7 @@ export function Waterfall({
                 range={range}
                 color={colors.get(span.service.key) ?? serviceColor(0)}
                 hasError={trace.errorSpanIds.has(span.spanId)}
+                repeat={repeats?.get(span.spanId)}
                 selected={selectedSpanId === span.spanId}
                 collapsed={collapsed.has(key)}
                 top={item.start}
