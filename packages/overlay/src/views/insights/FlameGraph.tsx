@@ -81,22 +81,23 @@ export function FunctionTable({ rows, total }: { rows: readonly FunctionRow[]; t
         <tr>
           <th className="px-4 py-1.5 text-left font-medium">Function</th>
           <th className="px-2 py-1.5 text-right font-medium">Self</th>
-          <th className="px-2 py-1.5 text-right font-medium">Total</th>
-          <th className="px-4 py-1.5 text-left font-medium">File</th>
+          <th className="px-3 py-1.5 text-right font-medium">Total</th>
         </tr>
       </thead>
       <tbody>
         {rows.slice(0, 200).map((row) => (
           <tr key={row.frame.key} data-testid="function-row" data-name={row.frame.name} className="border-t border-line/40">
-            <td className={`px-4 py-1 font-mono ${row.frame.inApp ? 'text-fg' : 'text-fg-muted'}`}>{row.frame.name}</td>
-            <td className="px-2 py-1 text-right font-mono tabular-nums">
+            <td className="max-w-0 px-4 py-1">
+              <div className={`truncate font-mono ${row.frame.inApp ? 'text-fg' : 'text-fg-muted'}`}>{row.frame.name}</div>
+              <div className="truncate font-mono text-[11px] text-fg-faint" title={row.frame.file}>
+                {row.frame.file ?? ''}
+                {row.frame.file !== undefined && row.frame.line !== undefined ? `:${row.frame.line}` : ''}
+              </div>
+            </td>
+            <td className="px-2 py-1 text-right font-mono whitespace-nowrap tabular-nums">
               {formatDuration(row.selfMs)} <span className="text-fg-faint">{((row.selfMs / Math.max(total, 1e-9)) * 100).toFixed(0)}%</span>
             </td>
-            <td className="px-2 py-1 text-right font-mono text-fg-muted tabular-nums">{formatDuration(row.totalMs)}</td>
-            <td className="truncate px-4 py-1 font-mono text-[11.5px] text-fg-faint">
-              {row.frame.file ?? ''}
-              {row.frame.line !== undefined ? `:${row.frame.line}` : ''}
-            </td>
+            <td className="px-3 py-1 text-right font-mono text-fg-muted tabular-nums">{formatDuration(row.totalMs)}</td>
           </tr>
         ))}
       </tbody>

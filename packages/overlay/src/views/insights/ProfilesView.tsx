@@ -32,7 +32,7 @@ function ProfileDetail({ trace, span, profiles }: { trace: Trace; span: Span; pr
     return profileSlice(profilesForSpan(profiles, trace, span), range);
   }, [trace, span, profiles]);
   return (
-    <div data-testid="profile-detail" className="spotlight-scroll flex h-full flex-col overflow-auto">
+    <div data-testid="profile-detail" className="flex h-full min-h-0 flex-col">
       <header className="flex shrink-0 items-center gap-3 border-b border-line px-4 py-2.5">
         <button
           type="button"
@@ -64,12 +64,17 @@ function ProfileDetail({ trace, span, profiles }: { trace: Trace; span: Span; pr
           </p>
         </EmptyState>
       ) : (
-        <>
-          <section className="border-b border-line px-4 py-3">
+        <div className="flex min-h-0 flex-1">
+          <section aria-label="Flame graph" className="spotlight-scroll min-w-0 flex-1 overflow-auto px-4 py-3">
             <FlameGraph slice={slice} />
           </section>
-          <FunctionTable rows={slice.functions} total={slice.root.totalMs} />
-        </>
+          <section
+            aria-label="Functions by self time"
+            className="spotlight-scroll w-[26rem] max-w-[45%] shrink-0 overflow-auto border-l border-line"
+          >
+            <FunctionTable rows={slice.functions} total={slice.root.totalMs} />
+          </section>
+        </div>
       )}
     </div>
   );

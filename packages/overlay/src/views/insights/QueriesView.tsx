@@ -77,7 +77,8 @@ function NPlusOneList({
               className="flex w-full min-w-0 items-center gap-2 rounded-md border border-amber-300/20 bg-amber-400/5 px-2.5 py-1.5 text-left hover:border-amber-300/40"
             >
               <RepeatBadge repeat={loop} />
-              <span className="min-w-0 truncate text-[12px] text-fg-muted">
+              <span className="min-w-0 truncate font-mono text-[12px] text-fg">{loop.key}</span>
+              <span className="shrink-0 text-[12px] text-fg-muted">
                 in <span className="text-fg">{trace?.name ?? loop.traceId.slice(0, 8)}</span>
                 {parent !== undefined && parent !== trace?.rootSpan && <> under {parent.name}</>}
               </span>

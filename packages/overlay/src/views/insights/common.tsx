@@ -3,7 +3,7 @@ import type { Repeat } from '../../data/queries.ts';
 import { formatDuration } from '../traces/duration.ts';
 
 /** The amber mark of an N+1 loop or a repeated call: `N+1 ×8 · 9.4ms`. */
-export function RepeatBadge({ repeat, testId = 'repeat-badge' }: { repeat: Repeat; testId?: string }) {
+export function RepeatBadge({ repeat, testId = 'repeat-badge', compact = false }: { repeat: Repeat; testId?: string; compact?: boolean }) {
   const label = repeat.kind === 'n-plus-one' ? 'N+1' : 'Repeated';
   return (
     <span
@@ -13,7 +13,7 @@ export function RepeatBadge({ repeat, testId = 'repeat-badge' }: { repeat: Repea
       className="inline-flex shrink-0 items-center gap-1 rounded bg-amber-400/15 px-1.5 py-px font-mono text-[11px] text-amber-200 ring-1 ring-inset ring-amber-300/30"
     >
       {label} ×{repeat.count}
-      <span className="text-amber-200/70">· {formatDuration(repeat.totalMs)}</span>
+      {!compact && <span className="text-amber-200/70">· {formatDuration(repeat.totalMs)}</span>}
     </span>
   );
 }

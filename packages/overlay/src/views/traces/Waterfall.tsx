@@ -124,7 +124,7 @@ function SpanRow({
           />
         )}
         {span.op !== undefined && <span className="shrink-0 font-mono text-[11.5px] text-fg-muted">{span.op}</span>}
-        {repeat !== undefined && <RepeatBadge repeat={repeat} testId="span-n-plus-one" />}
+        {repeat !== undefined && <RepeatBadge repeat={repeat} testId="span-n-plus-one" compact />}
         <span data-testid="span-name" className={`min-w-0 truncate ${span.failed ? 'text-red-300' : 'text-fg'}`} title={span.name}>
           {span.name}
         </span>
