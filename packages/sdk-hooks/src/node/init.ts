@@ -33,6 +33,17 @@ export interface SpotlightInitOptions extends SpotlightNodeOptions {
   readonly sentry?: SentryNodeModule;
   /** Options for `Sentry.init` when Spotlight initializes the SDK. */
   readonly sentryOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * `@sentry/profiling-node` when Spotlight initializes the SDK: by default `require`d from the app's
+   * folder, and when it is there every request is profiled (the SDK alone profiles nothing without a
+   * DSN and a sample rate). `false` turns profiling off.
+   */
+  readonly profiling?: ProfilingNodeModule | false;
+}
+
+/** `@sentry/profiling-node` as far as `init` uses it. */
+export interface ProfilingNodeModule {
+  nodeProfilingIntegration(): { name: string };
 }
 
 interface ClientWithIntegrations extends SentryClientLike {
@@ -86,26 +97,47 @@ function initSentry(options: SpotlightInitOptions, env: Env): SpotlightHandle {
   const sentryOptions = options.sentryOptions ?? {};
   // Local only (no DSN): nothing leaves the machine, so record everything, request data included.
   const localOnly = !sentryOptions.dsn && !env.SENTRY_DSN;
+  const profiling = profilingFor(options, sentryOptions);
+  const added = profiling ? [integration, profiling.nodeProfilingIntegration()] : [integration];
   sentry.init({
     tracesSampleRate: 1,
     ...(localOnly ? { sendDefaultPii: true, enableLogs: true, _experiments: { enableLogs: true } } : {}),
+    // Continuous profiling while any span runs: each request's flame graph (the profiler sends `profile_chunk`s).
+    ...(profiling ? { profileSessionSampleRate: 1, profileLifecycle: 'trace' } : {}),
     ...sentryOptions,
-    integrations: withIntegration(sentryOptions.integrations as Integrations, integration),
+    integrations: withIntegration(sentryOptions.integrations as Integrations, added),
   });
   return integration.handle ?? inertHandle({ enabled: false, reason: 'Sentry did not set up the integration' });
 }
 
-function withIntegration(integrations: Integrations, integration: SpotlightIntegration): unknown {
-  if (typeof integrations === 'function') return (defaults: { name: string }[]) => [...integrations(defaults), integration];
-  return [...(integrations ?? []), integration];
+function withIntegration(integrations: Integrations, added: readonly { name: string }[]): unknown {
+  if (typeof integrations === 'function') return (defaults: { name: string }[]) => [...integrations(defaults), ...added];
+  return [...(integrations ?? []), ...added];
+}
+
+/** The profiler to add, unless turned off, already configured by the app, or not installed. */
+function profilingFor(options: SpotlightInitOptions, sentryOptions: Readonly<Record<string, unknown>>): ProfilingNodeModule | undefined {
+  if (options.profiling === false) return undefined;
+  const configured = sentryOptions.profileSessionSampleRate !== undefined || sentryOptions.profilesSampleRate !== undefined;
+  const listed =
+    Array.isArray(sentryOptions.integrations) &&
+    sentryOptions.integrations.some((i: { name?: unknown }) => i?.name === 'ProfilingIntegration');
+  if (configured || listed) return undefined;
+  return (
+    options.profiling ?? loadFromApp<ProfilingNodeModule>('@sentry/profiling-node', (m) => typeof m.nodeProfilingIntegration === 'function')
+  );
 }
 
 /** The app's own `@sentry/node` (resolved from its folder first, then from here). */
 function loadSentryNode(): SentryNodeModule | undefined {
+  return loadFromApp<SentryNodeModule>('@sentry/node', (m) => typeof m.init === 'function');
+}
+
+function loadFromApp<T>(name: string, fits: (module: Partial<T>) => boolean): T | undefined {
   for (const from of [pathToFileURL(join(process.cwd(), 'package.json')).href, import.meta.url]) {
     try {
-      const sentry = createRequire(from)('@sentry/node') as Partial<SentryNodeModule>;
-      if (typeof sentry.init === 'function') return sentry as SentryNodeModule;
+      const loaded = createRequire(from)(name) as Partial<T>;
+      if (fits(loaded)) return loaded as T;
     } catch {
       // Not resolvable from there.
     }

@@ -122,13 +122,18 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     debug,
   });
 
-  client.on('beforeEnvelope', (envelope: SentryEnvelopeLike) => {
+  const announced = new WeakSet<object>();
+  const copyLocally = (envelope: SentryEnvelopeLike): void => {
     try {
       const bytes = serializeSdkEnvelope(envelope);
       if (bytes) delivery.enqueue(bytes);
     } catch {
       // Never let a local copy break the app's own sending.
     }
+  };
+  client.on('beforeEnvelope', (envelope: SentryEnvelopeLike) => {
+    announced.add(envelope);
+    copyLocally(envelope);
   });
 
   const rules: UpstreamRules = config.unsampled ? forceLocalSampling(client) : { errorSampleRate: 1, logs: true };
@@ -136,6 +141,10 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     client,
     (envelope) => upstreamEnvelope(envelope, rules),
     (timeout) => delivery.flush(timeout),
+    // The profiler hands its chunks to the transport without announcing them: copy those too.
+    (envelope) => {
+      if (!announced.has(envelope)) copyLocally(envelope);
+    },
   );
   if (transport === 'unavailable') debug('could not give the SDK a transport: without a DSN, traces will not propagate');
 

@@ -10,12 +10,15 @@ export function attachTransport(
   client: SentryClientLike,
   upstream: (envelope: SentryEnvelopeLike) => SentryEnvelopeLike | undefined,
   flushLocal: (timeoutMs?: number) => Promise<boolean>,
+  /** Every envelope handed to the transport (profile chunks come this way only, not through `beforeEnvelope`). */
+  sent: (envelope: SentryEnvelopeLike) => void = () => {},
 ): TransportMode {
   const transport = client.getTransport();
   if (transport) {
     const send = transport.send.bind(transport);
     const flush = transport.flush.bind(transport);
     transport.send = (envelope) => {
+      sent(envelope);
       let copy: SentryEnvelopeLike | undefined = envelope;
       try {
         copy = upstream(envelope);
@@ -34,7 +37,13 @@ export function attachTransport(
   // but stops propagating traces (no sentry-trace/baggage on outgoing requests), so services would not
   // join one trace. A transport that sends nothing upstream makes it enabled; the local copy travels
   // through the `beforeEnvelope` hook as always. `_transport` is where SDK 8 to 11 keep it.
-  const local: SentryTransportLike = { send: () => Promise.resolve({}), flush: (timeout) => flushLocal(timeout) };
+  const local: SentryTransportLike = {
+    send: (envelope) => {
+      sent(envelope);
+      return Promise.resolve({});
+    },
+    flush: (timeout) => flushLocal(timeout),
+  };
   (client as unknown as { _transport?: SentryTransportLike })._transport = local;
   return client.getTransport() === local ? 'installed' : 'unavailable';
 }
