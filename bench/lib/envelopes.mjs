@@ -229,3 +229,36 @@ export function overlayEnvelopes(count, { issues = 1000 } = {}) {
   }
   return out;
 }
+
+/**
+ * Span-v2 containers holding `spanCount` database spans in all, `perTrace` per request (one segment each):
+ * 2,000 distinct statements (tables x columns x verbs, literals inlined as ORMs such as Sequelize send them),
+ * and in every fifth request an N+1 loop (the same statement once per row).
+ */
+export function queryEnvelopes(spanCount, { perTrace = 100 } = {}) {
+  const bodies = [];
+  const now = Date.now() / 1000;
+  const attr = (value) => ({ value, type: typeof value === 'number' ? 'integer' : 'string' });
+  let made = 0;
+  for (let t = 0; made < spanCount; t++) {
+    const traceId = hex(32);
+    const segmentId = hex(16);
+    const start = now - 1 + t * 0.005;
+    const items = [
+      { trace_id: traceId, span_id: segmentId, name: `GET /reports/${t % 50}`, start_timestamp: start, end_timestamp: start + 0.4, is_segment: true, status: 'ok', attributes: { 'sentry.op': attr('http.server') } },
+    ];
+    const n = Math.min(perTrace, spanCount - made);
+    for (let i = 0; i < n; i++) {
+      const loop = t % 5 === 0 && i < 20;
+      const k = (t * perTrace + i) % 2000;
+      const statement = loop
+        ? `SELECT * FROM customers WHERE id = ${i + 1} LIMIT 1`
+        : `${['SELECT', 'UPDATE', 'DELETE'][k % 3]} ${k % 3 === 0 ? `col_${k % 40} FROM` : ''} table_${Math.floor(k / 3)} WHERE id = ${i} AND name = 'n${i}'`;
+      const s = start + 0.001 + i * 0.003;
+      items.push({ trace_id: traceId, span_id: hex(16), parent_span_id: segmentId, name: statement.slice(0, 30), start_timestamp: s, end_timestamp: s + 0.002 + (i % 7) * 0.0004, is_segment: false, status: 'ok', attributes: { 'sentry.op': attr('db'), 'db.system.name': attr('postgresql'), 'db.query.text': attr(statement) } });
+    }
+    made += n;
+    bodies.push(frame({ sent_at: new Date().toISOString(), sdk: { name: 'sentry.javascript.node', version: '11.12.0' }, trace: { trace_id: traceId, environment: 'probe' } }, [[{ type: 'span', item_count: items.length, content_type: 'application/vnd.sentry.items.span.v2+json' }, { version: 2, items }]]));
+  }
+  return bodies;
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
-import { errorEnvelope, hex, overlayEnvelopes } from './envelopes.mjs';
+import { errorEnvelope, hex, overlayEnvelopes, queryEnvelopes } from './envelopes.mjs';
 import { OURS_CLI, REPO_DIR, startTarget } from './processes.mjs';
 import { round } from './stats.mjs';
 
@@ -298,6 +298,43 @@ async function openTraces(page) {
   return false;
 }
 
+/**
+ * 10,000 database spans (2,000 statements, N+1 loops) arrive in the open debugger, then the insights queries
+ * view opens (traced: its longest task is the grouping and first render) and its list is scrolled.
+ */
+async function queriesScenario(page, cdp, port, steps) {
+  const spans = 10_000;
+  await postAll(port, queryEnvelopes(spans));
+  // Wait until the traces tab counts them (the store has them) before opening the view.
+  await page.waitForFunction(
+    () => {
+      const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
+      return root?.querySelector('[data-testid="tab-insights"]') !== null;
+    },
+    null,
+    { timeout: 30_000 },
+  );
+  await sleep(1500);
+  const open = await traced(cdp, async () => {
+    await page.evaluate(() => {
+      window.location.hash = '#/insights/queries';
+    });
+    await page.locator('[data-testid="query-row"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  });
+  const rows = await page.locator('[data-testid="query-row"]').count();
+  const flagged = await page.locator('[data-testid="query-n-plus-one"]').count();
+  const scroll = await scrollMeasured(page, cdp, '[data-testid="query-row"]', steps);
+  return {
+    status: 'ok',
+    spans,
+    open: { longestTaskMs: open.longestTaskMs, longestTaskThreadMs: open.longestTaskThreadMs, tasksOver50: open.tasksOver50 },
+    rowsInDom: rows,
+    flaggedRowsInDom: flagged,
+    scroll,
+  };
+}
+
 async function heapUsed(cdp) {
   await withTimeout(cdp.send('HeapProfiler.collectGarbage'), 30_000, 'CDP HeapProfiler.collectGarbage');
   const { usedSize, totalSize } = await withTimeout(cdp.send('Runtime.getHeapUsage'), 10_000, 'CDP Runtime.getHeapUsage');
@@ -399,6 +436,9 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {}, pr
     }
     const heapEnd = await heapUsed(cdp);
 
+    log('overlay: 10,000 database spans more; opening and scrolling the insights queries view');
+    const queries = await queriesScenario(page, cdp, server.port, scrollSteps);
+
     return {
       status: 'ok',
       envelopes: count,
@@ -414,6 +454,7 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {}, pr
         scroll: errorsScroll,
       },
       traces,
+      queries,
       heap: { afterLoad: heapAfterLoad, end: heapEnd },
       pageErrors: pageErrors.slice(0, 5),
       loadProfile: loadProfile ? loadProfile.slice(REPO_DIR.length + 1) : null,
