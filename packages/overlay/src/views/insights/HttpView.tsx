@@ -1,9 +1,8 @@
 import type { HttpGroup } from '../../data/http.ts';
-import { EmptyState } from '../../ui/components.tsx';
 import { useNavigate } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import { formatDuration } from '../traces/duration.ts';
-import { Numeric, RepeatBadge, TableHeader } from './common.tsx';
+import { InsightsEmpty, Numeric, RepeatBadge, TableHeader } from './common.tsx';
 import { useInsights } from './useInsights.ts';
 
 const GRID = 'grid-cols-[minmax(0,1fr)_4.5rem_5.5rem_5rem_5rem_minmax(0,9rem)]';
@@ -57,12 +56,12 @@ export function HttpView(_: { path: readonly string[] }) {
   const groups = insights.http;
   if (groups.length === 0) {
     return (
-      <EmptyState title="No outgoing requests yet" testId="http-empty">
+      <InsightsEmpty title="No outgoing requests yet" testId="http-empty">
         <p>
           <code className="font-mono text-fg">http.client</code> spans (fetch, http, axios, ...) show up here, grouped by method, host and
           route.
         </p>
-      </EmptyState>
+      </InsightsEmpty>
     );
   }
   const repeated = insights.findings.filter((f) => f.kind === 'repeated-call');

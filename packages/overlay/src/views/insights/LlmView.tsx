@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { type LlmCall, llmTotals } from '../../data/llm.ts';
-import { Chip, EmptyState, LongText } from '../../ui/components.tsx';
+import { Chip, LongText } from '../../ui/components.tsx';
 import { useNavigate } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import { formatDuration } from '../traces/duration.ts';
+import { InsightsEmpty } from './common.tsx';
 import { useInsights } from './useInsights.ts';
 
 function tokens(n: number | undefined): string {
@@ -74,11 +75,11 @@ export function LlmView() {
   const { llm, byTrace } = useInsights();
   if (llm.length === 0) {
     return (
-      <EmptyState title="No LLM calls yet" testId="llm-empty">
+      <InsightsEmpty title="No LLM calls yet" testId="llm-empty">
         <p>
           <code className="font-mono text-fg">gen_ai.*</code> spans from the OpenAI, Anthropic or Vercel AI SDK integrations show up here.
         </p>
-      </EmptyState>
+      </InsightsEmpty>
     );
   }
   const traceIds = [...new Set(llm.map((c) => c.traceId))];

@@ -2,12 +2,12 @@ import { memo, useMemo, useRef } from 'react';
 import { hashGrouping } from '../../data/grouping.ts';
 import type { InsightsIndex } from '../../data/insights.ts';
 import type { QueryGroup, Repeat } from '../../data/queries.ts';
-import { EmptyState, Icon } from '../../ui/components.tsx';
+import { Icon } from '../../ui/components.tsx';
 import { useNavigate } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import { useFixedRows } from '../../ui/virtualRows.ts';
 import { formatDuration } from '../traces/duration.ts';
-import { Numeric, RepeatBadge, SlowBadge, TableHeader } from './common.tsx';
+import { InsightsEmpty, Numeric, RepeatBadge, SlowBadge, TableHeader } from './common.tsx';
 import { useInsights } from './useInsights.ts';
 
 const ROW_HEIGHT = 34;
@@ -175,12 +175,12 @@ export function QueriesView({ path }: { path: readonly string[] }) {
   const onOpen = useMemo(() => (id: string) => navigate(routeOf('insights', 'queries', id)), [navigate]);
   if (groups.length === 0) {
     return (
-      <EmptyState title="No database queries yet" testId="queries-empty">
+      <InsightsEmpty title="No database queries yet" testId="queries-empty">
         <p>
           Spans with a <code className="font-mono text-fg">db</code> op or a <code className="font-mono text-fg">db.system</code> attribute
           show up here, grouped by statement. The SDKs' database integrations (pg, mysql2, Prisma, knex, ...) send them once tracing is on.
         </p>
-      </EmptyState>
+      </InsightsEmpty>
     );
   }
   return (

@@ -1,7 +1,7 @@
 import type { VitalName, VitalRating } from '../../data/vitals.ts';
 import { VITAL_THRESHOLDS, VITALS } from '../../data/vitals.ts';
-import { EmptyState } from '../../ui/components.tsx';
 import { formatDuration } from '../traces/duration.ts';
+import { InsightsEmpty } from './common.tsx';
 import { useInsights } from './useInsights.ts';
 
 const LABELS: Readonly<Record<VitalName, string>> = {
@@ -29,12 +29,12 @@ export function VitalsView() {
   const { pages } = useInsights();
   if (pages.length === 0) {
     return (
-      <EmptyState title="No page loads yet" testId="vitals-empty">
+      <InsightsEmpty title="No page loads yet" testId="vitals-empty">
         <p>
           Browser page loads and navigations with <code className="font-mono text-fg">browserTracingIntegration()</code> report LCP, INP,
           CLS, FCP and TTFB; they show up here per page.
         </p>
-      </EmptyState>
+      </InsightsEmpty>
     );
   }
   return (

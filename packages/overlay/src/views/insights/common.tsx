@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react';
 import type { Repeat } from '../../data/queries.ts';
+import { selectVisibleTraces } from '../../data/sessions.ts';
+import { EmptyState } from '../../ui/components.tsx';
+import { useSessionView } from '../sessions/useSessions.ts';
 import { formatDuration } from '../traces/duration.ts';
 
 /** The amber mark of an N+1 loop or a repeated call: `N+1 ×8 · 9.4ms`. */
@@ -46,5 +49,29 @@ export function Numeric({ children, testId, className = '' }: { children: ReactN
     <span data-testid={testId} className={`text-right font-mono text-[12px] tabular-nums ${className}`}>
       {children}
     </span>
+  );
+}
+
+/** An insights view's empty state; when earlier sessions are hidden, it says so and offers to show them. */
+export function InsightsEmpty({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  const session = useSessionView();
+  const hidden = session.traces.traces.length - selectVisibleTraces(session.traces, session.visibility).length;
+  return (
+    <EmptyState title={hidden > 0 ? `${title} in this session` : title} testId={testId}>
+      {children}
+      {hidden > 0 && (
+        <p className="mt-2">
+          {hidden} {hidden === 1 ? 'trace is' : 'traces are'} in earlier sessions.{' '}
+          <button
+            type="button"
+            data-testid="show-all-sessions"
+            className="text-accent hover:underline"
+            onClick={() => session.ui.select({ kind: 'all' })}
+          >
+            Show all sessions
+          </button>
+        </p>
+      )}
+    </EmptyState>
   );
 }
