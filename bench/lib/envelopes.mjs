@@ -245,7 +245,16 @@ export function queryEnvelopes(spanCount, { perTrace = 100 } = {}) {
     const segmentId = hex(16);
     const start = now - 1 + t * 0.005;
     const items = [
-      { trace_id: traceId, span_id: segmentId, name: `GET /reports/${t % 50}`, start_timestamp: start, end_timestamp: start + 0.4, is_segment: true, status: 'ok', attributes: { 'sentry.op': attr('http.server') } },
+      {
+        trace_id: traceId,
+        span_id: segmentId,
+        name: `GET /reports/${t % 50}`,
+        start_timestamp: start,
+        end_timestamp: start + 0.4,
+        is_segment: true,
+        status: 'ok',
+        attributes: { 'sentry.op': attr('http.server') },
+      },
     ];
     const n = Math.min(perTrace, spanCount - made);
     for (let i = 0; i < n; i++) {
@@ -255,10 +264,34 @@ export function queryEnvelopes(spanCount, { perTrace = 100 } = {}) {
         ? `SELECT * FROM customers WHERE id = ${i + 1} LIMIT 1`
         : `${['SELECT', 'UPDATE', 'DELETE'][k % 3]} ${k % 3 === 0 ? `col_${k % 40} FROM` : ''} table_${Math.floor(k / 3)} WHERE id = ${i} AND name = 'n${i}'`;
       const s = start + 0.001 + i * 0.003;
-      items.push({ trace_id: traceId, span_id: hex(16), parent_span_id: segmentId, name: statement.slice(0, 30), start_timestamp: s, end_timestamp: s + 0.002 + (i % 7) * 0.0004, is_segment: false, status: 'ok', attributes: { 'sentry.op': attr('db'), 'db.system.name': attr('postgresql'), 'db.query.text': attr(statement) } });
+      items.push({
+        trace_id: traceId,
+        span_id: hex(16),
+        parent_span_id: segmentId,
+        name: statement.slice(0, 30),
+        start_timestamp: s,
+        end_timestamp: s + 0.002 + (i % 7) * 0.0004,
+        is_segment: false,
+        status: 'ok',
+        attributes: { 'sentry.op': attr('db'), 'db.system.name': attr('postgresql'), 'db.query.text': attr(statement) },
+      });
     }
     made += n;
-    bodies.push(frame({ sent_at: new Date().toISOString(), sdk: { name: 'sentry.javascript.node', version: '11.12.0' }, trace: { trace_id: traceId, environment: 'probe' } }, [[{ type: 'span', item_count: items.length, content_type: 'application/vnd.sentry.items.span.v2+json' }, { version: 2, items }]]));
+    bodies.push(
+      frame(
+        {
+          sent_at: new Date().toISOString(),
+          sdk: { name: 'sentry.javascript.node', version: '11.12.0' },
+          trace: { trace_id: traceId, environment: 'probe' },
+        },
+        [
+          [
+            { type: 'span', item_count: items.length, content_type: 'application/vnd.sentry.items.span.v2+json' },
+            { version: 2, items },
+          ],
+        ],
+      ),
+    );
   }
   return bodies;
 }

@@ -15,7 +15,21 @@ describe('resolveOptions', () => {
       shortcut: 'mod+shift+s',
       connectBrowserSdk: true,
       debug: false,
+      insights: { nPlusOneMin: 5, slowQueryMs: 100, repeatedCallMin: 5 },
       warnings: [],
+    });
+  });
+
+  it('takes insights thresholds, and falls back to the defaults for junk', () => {
+    expect(resolveOptions({ insights: { nPlusOneMin: 3, slowQueryMs: 250 } }).insights).toEqual({
+      nPlusOneMin: 3,
+      slowQueryMs: 250,
+      repeatedCallMin: 5,
+    });
+    expect(resolveOptions({ insights: { nPlusOneMin: 1, slowQueryMs: Number.NaN } }).insights).toEqual({
+      nPlusOneMin: 5,
+      slowQueryMs: 100,
+      repeatedCallMin: 5,
     });
   });
 
