@@ -14,6 +14,9 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          // Node would resolve the MCP SDK's own imports with the `source` condition (eventsource-parser's
+          // points at TypeScript): Vite resolves and transforms them instead.
+          server: { deps: { inline: [/@modelcontextprotocol\/sdk/] } },
         },
       },
       {

@@ -17,3 +17,13 @@ export {
   type WireItem,
   type WireMeta,
 } from './wire.ts';
+export {
+  ENVELOPE_CONTENT_TYPE,
+  isSessionFile,
+  readSessionFile,
+  SESSION_FILE_ITEM_TYPE,
+  SESSION_FILE_VERSION,
+  type SessionFileEntry,
+  type SessionFileMeta,
+  writeSessionFile,
+} from './sessionFile.ts';

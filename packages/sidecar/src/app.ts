@@ -1,7 +1,9 @@
 import express, { type Express } from 'express';
+import { mcpRoute } from './mcp/route.ts';
 import { notFound } from './middleware/notFound.ts';
 import { defaultOverlayDir } from './overlayDir.ts';
 import { type AppDeps, createPipeline, type Pipeline } from './pipeline.ts';
+import { exportSession } from './routes/export.ts';
 import { overlayPage } from './routes/overlayPage.ts';
 
 export type { AppDeps } from './pipeline.ts';
@@ -30,6 +32,10 @@ export function createApp(deps: AppDeps, pipeline: Pipeline = createPipeline(dep
   app.get('/health', pipeline.health);
   app.delete('/clear', pipeline.clear);
   app.get('/envelope/:id', pipeline.envelopeById);
+  const exported = exportSession(deps.store);
+  app.get('/export', exported); // a session file of what is held (or of one trace or session)
+  app.post('/export', exported); // of the envelopes named in the body
+  app.all('/mcp', mcpRoute(deps.store, deps.viewers)); // MCP over Streamable HTTP; loads the MCP SDK on first use
 
   // 7. The overlay page and its files (/assets/main.js...), revalidated on every load.
   const overlayDir = deps.overlayDir ?? defaultOverlayDir();
