@@ -16,7 +16,16 @@ import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const external = ['express', 'fzstd', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+// The MCP SDK (and zod, which it shares with our tool schemas) stays a dependency: loaded only by
+// `spotlight mcp` and the first request to /mcp, from node_modules like Express.
+const external = [
+  'express',
+  'fzstd',
+  'zod',
+  /^@modelcontextprotocol\/sdk(\/|$)/,
+  ...builtinModules,
+  ...builtinModules.map((name) => `node:${name}`),
+];
 
 /**
  * Puts what cli.cjs loads before it listens (its static imports, recursively) into one chunk, which
@@ -50,8 +59,10 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: {
     target: 'node',
-    noExternal: ['@spotlight/envelope'],
-    external: ['express', 'fzstd'],
+    // Bundled: the envelope model, the overlay's data layer (issues, traces, logs for the MCP tools and
+    // tail), the Node hooks' sidecar discovery, and the SSE parser the overlay's client uses.
+    noExternal: ['@spotlight/envelope', 'sentry-spotlight', '@spotlight/sdk-hooks', 'eventsource-parser'],
+    external: ['express', 'fzstd', 'zod', '@modelcontextprotocol/sdk'],
     resolve: { conditions: ['source'], externalConditions: ['source'] },
   },
   logLevel: 'warn',

@@ -6,6 +6,16 @@ export { type ParseOptions, parseEnvelope } from './parse.ts';
 export { parseSampleRate, TRACE_ITEM_TYPES, traceSampleRand } from './sampling.ts';
 export { createEnvelope, createItem, serializeEnvelope } from './serialize.ts';
 export {
+  ENVELOPE_CONTENT_TYPE,
+  isSessionFile,
+  readSessionFile,
+  SESSION_FILE_ITEM_TYPE,
+  SESSION_FILE_VERSION,
+  type SessionFileEntry,
+  type SessionFileMeta,
+  writeSessionFile,
+} from './sessionFile.ts';
+export {
   decodeWireEnvelope,
   encodeWireEnvelope,
   encodeWireEnvelopeBytes,
@@ -17,13 +27,3 @@ export {
   type WireItem,
   type WireMeta,
 } from './wire.ts';
-export {
-  ENVELOPE_CONTENT_TYPE,
-  isSessionFile,
-  readSessionFile,
-  SESSION_FILE_ITEM_TYPE,
-  SESSION_FILE_VERSION,
-  type SessionFileEntry,
-  type SessionFileMeta,
-  writeSessionFile,
-} from './sessionFile.ts';

@@ -38,7 +38,10 @@ export interface SessionFileMeta {
 const NL = new Uint8Array([NEWLINE]);
 
 export function writeSessionFile(entries: readonly SessionFileEntry[], meta: SessionFileMeta): Uint8Array {
-  const header = { spotlight_export: { version: SESSION_FILE_VERSION, envelopes: entries.length }, sent_at: new Date(meta.exportedAt).toISOString() };
+  const header = {
+    spotlight_export: { version: SESSION_FILE_VERSION, envelopes: entries.length },
+    sent_at: new Date(meta.exportedAt).toISOString(),
+  };
   const parts: Uint8Array[] = [utf8Encode(JSON.stringify(header))];
   for (const entry of entries) {
     const itemHeader: Record<string, unknown> = {

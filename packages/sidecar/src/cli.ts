@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { COMMANDS, COMMANDS_HELP } from './commands/index.ts';
 import { ConfigError, helpText, resolveConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { PortInUseError, type Sidecar, startSidecar } from './server.ts';
@@ -13,6 +14,13 @@ const SHUTDOWN_DEADLINE_MS = 800;
  * failed, 2 bad arguments.
  */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? COMMANDS[argv[0]] : undefined;
+  if (command) {
+    const code = await (await command()).main(argv.slice(1), env);
+    // Everything written to stdout is handed over first: an exit would cut a pipe's pending output.
+    process.stdout.write('', () => process.exit(code));
+    return;
+  }
   let cli: ReturnType<typeof resolveConfig>;
   try {
     cli = resolveConfig(argv, env);
@@ -23,7 +31,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     return;
   }
   if (cli.action === 'help') {
-    process.stdout.write(helpText(VERSION));
+    process.stdout.write(helpText(VERSION) + COMMANDS_HELP);
     return;
   }
   if (cli.action === 'version') {

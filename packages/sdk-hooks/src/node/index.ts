@@ -7,3 +7,4 @@ export { INTEGRATION_NAME, type SpotlightHandle, type SpotlightIntegration, spot
 export type { SpawnedProcess, Spawner } from './launcher.ts';
 export { DEFAULT_IDLE_EXIT_SECONDS, type SpotlightNodeOptions } from './options.ts';
 export { defaultStateFile } from './stateFile.ts';
+export { DiscoveryError, type DiscoveryOptions, discoverSidecar } from './discovery.ts';

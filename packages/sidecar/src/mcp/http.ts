@@ -40,7 +40,10 @@ export function sidecarToolData(store: EnvelopeStore, viewers: ViewerHub, now: (
  * JSON (a wait_for_error call holds its request open until it answers). There is no server-to-client
  * stream to offer, so GET and DELETE are 405, as the transport's specification allows.
  */
-export function createMcpHttpHandler(store: EnvelopeStore, viewers: ViewerHub): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createMcpHttpHandler(
+  store: EnvelopeStore,
+  viewers: ViewerHub,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const data = sidecarToolData(store, viewers);
   return async (req, res) => {
     if (req.method !== 'POST') {

@@ -149,7 +149,10 @@ export function createMcpServer(data: ToolData): McpServer {
           .max(MAX_WAIT_SECONDS)
           .optional()
           .describe(`Seconds to wait at most. Default: ${DEFAULT_WAIT_SECONDS} (MCP clients often give up on a call after 60).`),
-        newIssuesOnly: z.boolean().optional().describe('Only return for an issue not seen before (ignore repeats of known ones). Default: false'),
+        newIssuesOnly: z
+          .boolean()
+          .optional()
+          .describe('Only return for an issue not seen before (ignore repeats of known ones). Default: false'),
       },
       annotations: readOnly,
     },

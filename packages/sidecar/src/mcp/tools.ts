@@ -102,7 +102,9 @@ export function createTools(data: ToolData) {
   const findIssue = (issueId: string): Issue | undefined => {
     const wanted = issueId.trim().toLowerCase();
     const issues = issuesOf(data.envelopes(), undefined);
-    return issues.find((issue) => issue.id === wanted) ?? (wanted.length >= 4 ? issues.find((issue) => issue.id.startsWith(wanted)) : undefined);
+    return (
+      issues.find((issue) => issue.id === wanted) ?? (wanted.length >= 4 ? issues.find((issue) => issue.id.startsWith(wanted)) : undefined)
+    );
   };
 
   const held = (): string => {
@@ -147,7 +149,11 @@ export function createTools(data: ToolData) {
         };
       }
       const { items, note } = page(rows, filters);
-      const text = [`# ${rows.length} log line${rows.length === 1 ? '' : 's'} ${filterNote(filters)} (oldest first)`, '', ...items.map(logLine)].join('\n');
+      const text = [
+        `# ${rows.length} log line${rows.length === 1 ? '' : 's'} ${filterNote(filters)} (oldest first)`,
+        '',
+        ...items.map(logLine),
+      ].join('\n');
       return {
         text: text + note,
         structured: {
@@ -172,7 +178,9 @@ export function createTools(data: ToolData) {
         list = list.filter(
           (trace) =>
             trace.errors.some((error) => issues.has(error.eventId)) ||
-            trace.spans.some((span) => ['code.file.path', 'code.filepath'].some((key) => String(span.attributes[key] ?? '').includes(filename))),
+            trace.spans.some((span) =>
+              ['code.file.path', 'code.filepath'].some((key) => String(span.attributes[key] ?? '').includes(filename)),
+            ),
         );
       }
       if (list.length === 0) {
@@ -206,7 +214,10 @@ export function createTools(data: ToolData) {
           structured: { trace: null },
         };
       }
-      return { text: traceMarkdown(trace), structured: { trace: { ...traceSummary(trace), errorEvents: trace.errors.map((e) => e.eventId) } } };
+      return {
+        text: traceMarkdown(trace),
+        structured: { trace: { ...traceSummary(trace), errorEvents: trace.errors.map((e) => e.eventId) } },
+      };
     },
 
     listIssues(options: { limit?: number | undefined; timeWindow?: number | undefined }): ToolResult {
@@ -229,7 +240,8 @@ export function createTools(data: ToolData) {
 
     getIssue(issueId: string): ToolResult {
       const issue = findIssue(issueId);
-      if (!issue) return { text: `No issue ${code(issueId)} in Spotlight. Call list_issues for the issues held.`, structured: { issue: null } };
+      if (!issue)
+        return { text: `No issue ${code(issueId)} in Spotlight. Call list_issues for the issues held.`, structured: { issue: null } };
       const { text, detail, summary } = detailOf(issue.latest, issue);
       return { text, structured: { issue: { ...summary, latestEvent: detail } } };
     },
@@ -237,14 +249,18 @@ export function createTools(data: ToolData) {
     getEvent(eventId: string): ToolResult {
       const wanted = eventId.trim().toLowerCase().replace(/-/g, '');
       const events = uniqueEvents(selectErrorEvents(data.envelopes()));
-      const record = events.find((e) => e.eventId === wanted) ?? (wanted.length >= 8 ? events.find((e) => e.eventId.startsWith(wanted)) : undefined);
+      const record =
+        events.find((e) => e.eventId === wanted) ?? (wanted.length >= 8 ? events.find((e) => e.eventId.startsWith(wanted)) : undefined);
       if (!record) return { text: `No error event ${code(eventId)} in Spotlight.`, structured: { event: null } };
       const issue = groupIssues(events).find((candidate) => candidate.id === record.issueId);
       const { text, detail } = detailOf(record, issue);
       return { text, structured: { event: detail } };
     },
 
-    async waitForError(options: { timeoutSeconds?: number | undefined; newIssuesOnly?: boolean | undefined }, signal?: AbortSignal): Promise<ToolResult> {
+    async waitForError(
+      options: { timeoutSeconds?: number | undefined; newIssuesOnly?: boolean | undefined },
+      signal?: AbortSignal,
+    ): Promise<ToolResult> {
       const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(0, options.timeoutSeconds ?? DEFAULT_WAIT_SECONDS));
       const known = new Set(issuesOf(data.envelopes(), undefined).map((issue) => issue.id));
       let mark = data.mark();

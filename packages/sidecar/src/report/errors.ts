@@ -13,8 +13,8 @@ import {
 import type { ErrorEventRecord, Issue } from 'sentry-spotlight/data/grouping.ts';
 import { framePath, isInAppFrame } from 'sentry-spotlight/data/paths.ts';
 import type { Trace } from 'sentry-spotlight/data/traces.ts';
-import { type TraceSummary, traceSummary, traceSummaryLine } from './traces.ts';
 import { code, displayPath, eventHeadline, eventLocation, inline, isoTime } from './text.ts';
+import { type TraceSummary, traceSummary, traceSummaryLine } from './traces.ts';
 
 /** An issue as list_issues and search_errors return it (structured content). */
 export interface IssueSummary {
@@ -110,9 +110,13 @@ function frameSummary(frame: Frame, appRoot: string | undefined, withContext: bo
     const pre = (frame.pre_context ?? []).slice(-CONTEXT_LINES);
     const post = (frame.post_context ?? []).slice(0, CONTEXT_LINES);
     const lines: [number, string][] = [];
-    pre.forEach((text, i) => lines.push([(frame.lineno as number) - pre.length + i, text]));
+    pre.forEach((text, i) => {
+      lines.push([(frame.lineno as number) - pre.length + i, text]);
+    });
     lines.push([frame.lineno, frame.context_line]);
-    post.forEach((text, i) => lines.push([(frame.lineno as number) + 1 + i, text]));
+    post.forEach((text, i) => {
+      lines.push([(frame.lineno as number) + 1 + i, text]);
+    });
     out.context = lines;
   }
   return out;
@@ -222,7 +226,10 @@ export function issueLine(summary: IssueSummary): string {
 }
 
 function frameLine(frame: StackFrameSummary): string {
-  const where = frame.file !== undefined ? `${frame.file}${frame.line !== undefined ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ''}` : ''}` : '?';
+  const where =
+    frame.file !== undefined
+      ? `${frame.file}${frame.line !== undefined ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ''}` : ''}`
+      : '?';
   return `${frame.function ?? '?'} (${where})${frame.inApp ? '' : ' [library]'}`;
 }
 
@@ -259,7 +266,8 @@ function stackMarkdown(exception: ExceptionSummary): string[] {
 export function eventMarkdown(detail: EventDetail, issue?: IssueSummary): string {
   const out: string[] = [`## ${inline(detail.title, 300)}`, ''];
   const facts = [`level ${detail.level}`, detail.service, detail.timestamp];
-  if (issue !== undefined) facts.push(`issue ${code(issue.issueId)} seen ${issue.count}× (first ${issue.firstSeen}, last ${issue.lastSeen})`);
+  if (issue !== undefined)
+    facts.push(`issue ${code(issue.issueId)} seen ${issue.count}× (first ${issue.firstSeen}, last ${issue.lastSeen})`);
   else facts.push(`issue ${code(detail.issueId)}`);
   out.push(`${facts.join(' · ')}`, `Event ${code(detail.eventId)}${detail.location ? ` at ${code(detail.location)}` : ''}`);
   if (detail.culprit !== undefined) out.push(`Culprit: ${code(detail.culprit)}`);
@@ -270,7 +278,12 @@ export function eventMarkdown(detail: EventDetail, issue?: IssueSummary): string
     out.push(...(exception.frames.length > 0 ? stackMarkdown(exception) : ['(no stack trace)']));
   }
   if (detail.request !== undefined) {
-    out.push('', '### Request', '', `${detail.request.method ?? ''} ${detail.request.url ?? ''}${detail.request.query ? `?${detail.request.query}` : ''}`.trim());
+    out.push(
+      '',
+      '### Request',
+      '',
+      `${detail.request.method ?? ''} ${detail.request.url ?? ''}${detail.request.query ? `?${detail.request.query}` : ''}`.trim(),
+    );
   }
   const tags = Object.entries(detail.tags);
   if (tags.length > 0) out.push('', '### Tags', '', tags.map(([k, v]) => `${k}=${inline(v, 100)}`).join(', '));
@@ -278,7 +291,9 @@ export function eventMarkdown(detail: EventDetail, issue?: IssueSummary): string
     out.push('', `### Breadcrumbs (last ${detail.breadcrumbs.length}, oldest first)`, '');
     for (const crumb of detail.breadcrumbs) {
       const when = crumb.timestamp !== undefined ? crumb.timestamp.slice(11, 23) : '';
-      out.push(`- ${[when, crumb.category ? `[${crumb.category}]` : '', crumb.level && crumb.level !== 'info' ? crumb.level : '', crumb.message].filter(Boolean).join(' ')}`);
+      out.push(
+        `- ${[when, crumb.category ? `[${crumb.category}]` : '', crumb.level && crumb.level !== 'info' ? crumb.level : '', crumb.message].filter(Boolean).join(' ')}`,
+      );
     }
   }
   if (detail.trace !== undefined) out.push('', '### Trace', '', traceSummaryLine(detail.trace));

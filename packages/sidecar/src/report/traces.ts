@@ -91,7 +91,9 @@ export function traceMarkdown(trace: Trace): string {
   if (trace.errors.length > 0) {
     out.push('', '### Errors', '');
     for (const error of trace.errors) {
-      out.push(`- ${isoTime(error.timestamp)} **${inline(error.title, 200)}** · ${error.service.label} · issue ${code(error.issueId)} · event ${code(error.eventId)}`);
+      out.push(
+        `- ${isoTime(error.timestamp)} **${inline(error.title, 200)}** · ${error.service.label} · issue ${code(error.issueId)} · event ${code(error.eventId)}`,
+      );
     }
   }
   if (trace.logs.length > 0) {

@@ -31,7 +31,8 @@ export function exportSession(store: EnvelopeStore, now: () => number = Date.now
       const session = typeof req.query.session === 'string' ? req.query.session : undefined;
       if (trace !== undefined) {
         const index = selectTraces(envelopes);
-        const match = index.envelopesByTrace.get(trace) ?? [...index.envelopesByTrace].find(([id]) => trace.length >= 4 && id.startsWith(trace))?.[1];
+        const match =
+          index.envelopesByTrace.get(trace) ?? [...index.envelopesByTrace].find(([id]) => trace.length >= 4 && id.startsWith(trace))?.[1];
         if (match === undefined) throw new HttpError(404, `no trace ${JSON.stringify(trace.slice(0, 64))} in the buffer`);
         wanted = new Set(match);
         name = `spotlight-trace-${trace.slice(0, 8)}`;
@@ -84,6 +85,7 @@ async function readSelection(req: IncomingMessage): Promise<ReadonlySet<string>>
     throw new HttpError(400, 'send {"ids": ["<envelope id>", ...]} as JSON');
   }
   const ids = (body as { ids?: unknown } | null)?.ids;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new HttpError(400, 'send {"ids": ["<envelope id>", ...]} as JSON');
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+    throw new HttpError(400, 'send {"ids": ["<envelope id>", ...]} as JSON');
   return new Set(ids as string[]);
 }
