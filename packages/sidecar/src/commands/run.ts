@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { logsOfEnvelope } from 'sentry-spotlight/data/logs.ts';
 import { idTimestamp } from '../ids.ts';
 import {
@@ -56,6 +56,14 @@ export function splitRunArgs(argv: readonly string[]): { ours: string[]; command
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** How recorded output names its service: the command with file names for paths, e.g. `node server.mjs`, `npm run dev`. */
+export function serviceName(argv: readonly string[]): string {
+  return argv
+    .map((arg) => (arg.includes('/') || arg.includes('\\') ? basename(arg) : arg))
+    .join(' ')
+    .slice(0, 60);
+}
 
 interface Plan {
   readonly argv: readonly string[];
@@ -148,7 +156,7 @@ export const main = command('run', async (argv, env) => {
   say(`Spotlight is at ${target.url}${target.owned ? ' (started for this run)' : ''}: open it to see errors, traces and logs`);
 
   const recorder = new OutputRecorder({
-    service: chosen.argv.join(' ').slice(0, 60),
+    service: serviceName(chosen.argv),
     send: async (envelope) => {
       const response = await fetch(streamUrl, {
         method: 'POST',

@@ -30,8 +30,8 @@ export interface CliRun {
 }
 
 /** Spawns `node cli.cjs ...args`; every run is killed by killAll(). */
-export function runCli(cli: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(cli: string, args: readonly string[], env: Record<string, string> = {}, cwd?: string): CliRun {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
   runs.add(child);
   let stderr = '';
   let stdout = '';
