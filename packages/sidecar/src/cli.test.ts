@@ -93,6 +93,28 @@ describe('spotlight CLI', () => {
     expect(run.stderr()).toMatch(/^loaded at listen: \["chunks\/server-[\w-]+\.cjs","cli\.cjs"\]\n/);
   });
 
+  it('loads neither the MCP SDK, zod nor any command before it listens; the SDK only once /mcp is asked', async () => {
+    // `spotlight mcp`, `tail` and the rest live in chunks of their own (the test above counts the files);
+    // the MCP SDK takes hundreds of milliseconds to load, and the plain sidecar's cold start is benchmarked.
+    const report = `const names = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](@modelcontextprotocol|zod)[\\\\/]/.test(file));
+      return names.length + ' files of the MCP SDK and zod';`;
+    const run = runCli(cli, ['--port', '0'], reportAtListening('loaded at listen', report));
+    const [, , port] = await run.waitForStderr(LISTENING);
+    expect(run.stderr()).toMatch(/^loaded at listen: 0 files of the MCP SDK and zod\n/);
+    const answer = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cli.test', version: '1' } },
+      }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ id: 1, result: { serverInfo: { name: 'spotlight', version: '0.1.0' } } });
+  });
+
   it('stops on SIGINT', async () => {
     const run = runCli(cli, ['-p', '0']);
     await run.waitForStderr(LISTENING);
