@@ -1,4 +1,4 @@
-import { decodeWireEnvelope, parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { decodeWireEnvelope, parseEnvelope, readSessionFile, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
 import { unwrappedFetch } from '@spotlight/sdk-hooks/browser';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -115,6 +115,51 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
       if (!response.ok) throw new Error(`the sidecar answered ${response.status}`);
     },
     reconnect: () => sse?.reconnect(),
+    async exportEnvelopes(ids) {
+      const response = await sidecarFetch(`${options.sidecarUrl}/export`, {
+        credentials: 'omit',
+        ...(ids === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids }) }),
+      });
+      if (!response.ok) throw new Error(`the sidecar answered ${response.status}`);
+      const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'spotlight.envelope';
+      const url = URL.createObjectURL(await response.blob());
+      // A link of this page's document: a download needs no element of the shadow root.
+      const link = doc.createElement('a');
+      link.href = url;
+      link.download = name;
+      link.style.display = 'none';
+      doc.body.append(link);
+      link.click();
+      link.remove();
+      win.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      return Number(response.headers.get('x-spotlight-envelopes') ?? 0);
+    },
+    async importFiles(files) {
+      // Every file is read and checked first: a bad one imports nothing.
+      const entries = [];
+      for (const file of files) entries.push(...readSessionFile(new Uint8Array(await file.arrayBuffer())));
+      let reachable = true;
+      for (const entry of entries) {
+        if (reachable) {
+          try {
+            const response = await sidecarFetch(`${options.sidecarUrl}/stream`, {
+              method: 'POST',
+              credentials: 'omit',
+              headers: { 'Content-Type': 'text/plain' },
+              body: new Uint8Array(entry.bytes),
+            });
+            if (!response.ok) throw new Error(`the sidecar answered ${response.status}: ${(await response.text()).trim()}`);
+            continue;
+          } catch (error) {
+            if (!(error instanceof TypeError)) throw error;
+            reachable = false; // The sidecar is down: this page shows them alone.
+          }
+        }
+        store.add(toWireEnvelope(parseEnvelope(entry.bytes)));
+      }
+      store.flush();
+      return entries.length;
+    },
   };
 
   const onKeyDown = (event: KeyboardEvent) => {

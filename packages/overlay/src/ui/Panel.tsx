@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ConnectionState } from '../data/store.ts';
-import { useSessionView } from '../views/sessions/useSessions.ts';
+import { useSessionView, useVisibleEnvelopes } from '../views/sessions/useSessions.ts';
 import { EmptyState, Icon, SpotlightLogo } from './components.tsx';
 import { formatCount } from './format.ts';
 import { useController, useEnvelopes, useRoute, useSpotlightStore } from './hooks.ts';
@@ -68,6 +68,45 @@ function ClearButton() {
   );
 }
 
+/** What an export or an import said, shown in the header until the next one. */
+interface Notice {
+  readonly text: string;
+  readonly failed: boolean;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Saves what the panel shows (the selected session, or everything) as a file of envelopes. */
+function ExportButton({ onNotice }: { onNotice: (notice: Notice) => void }) {
+  const controller = useController();
+  const { visibility } = useSessionView();
+  const visible = useVisibleEnvelopes();
+  return (
+    <button
+      type="button"
+      data-testid="export-button"
+      title="Save what is shown as a file of envelopes; open it with `spotlight import` or by dropping it here"
+      onClick={() => {
+        const ids = visibility.all ? undefined : visible.map((stored) => stored.id);
+        controller.exportEnvelopes(ids).then(
+          (count) => onNotice({ text: `Exported ${count} envelope${count === 1 ? '' : 's'}`, failed: false }),
+          (error: unknown) => onNotice({ text: `Export failed: ${describeError(error)}`, failed: true }),
+        );
+      }}
+      className="flex items-center gap-1.5 rounded-md px-2 py-1 text-xs text-fg-muted hover:bg-surface-3 hover:text-fg"
+    >
+      <Icon name="download" className="size-3.5" />
+      Export
+    </button>
+  );
+}
+
+function hasFiles(event: React.DragEvent): boolean {
+  return Array.from(event.dataTransfer.types).includes('Files');
+}
+
 function Tabs({ active }: { active: string | undefined }) {
   const controller = useController();
   const envelopes = useEnvelopes();
@@ -115,6 +154,8 @@ export function Panel() {
   const [viewId, ...rest] = route;
   const view = findView(viewId);
   const panelRef = useRef<HTMLDivElement>(null);
+  const [notice, setNotice] = useState<Notice>();
+  const [dragging, setDragging] = useState(false);
 
   // Everything on screen while open counts as seen: the trigger's badge starts from zero again.
   useEffect(() => {
@@ -159,6 +200,26 @@ export function Panel() {
         aria-modal={fullPage ? undefined : true}
         aria-label="Spotlight"
         tabIndex={-1}
+        onDragOver={(event) => {
+          if (!hasFiles(event)) return;
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'copy';
+          setDragging(true);
+        }}
+        onDragLeave={(event) => {
+          if (event.currentTarget === event.target) setDragging(false);
+        }}
+        onDrop={(event) => {
+          if (!hasFiles(event)) return;
+          event.preventDefault();
+          setDragging(false);
+          const files = Array.from(event.dataTransfer.files);
+          const names = files.map((file) => file.name).join(', ');
+          controller.importFiles(files).then(
+            (count) => setNotice({ text: `Imported ${count} envelope${count === 1 ? '' : 's'} from ${names}`, failed: false }),
+            (error: unknown) => setNotice({ text: `Could not import ${names}: ${describeError(error)}`, failed: true }),
+          );
+        }}
         className={`relative flex min-w-0 flex-1 flex-col overflow-hidden bg-surface-1 outline-none ${
           fullPage ? '' : 'm-2 rounded-xl border border-line shadow-2xl shadow-black/60 sm:m-5'
         }`}
@@ -170,7 +231,18 @@ export function Panel() {
           </div>
           <Tabs active={view?.id} />
           <div className="ml-auto flex items-center gap-1">
+            {notice && (
+              <span
+                data-testid="panel-notice"
+                role="status"
+                className={`max-w-72 truncate px-2 text-xs ${notice.failed ? 'text-amber-300' : 'text-fg-muted'}`}
+                title={notice.text}
+              >
+                {notice.text}
+              </span>
+            )}
             <ConnectionStatus />
+            <ExportButton onNotice={setNotice} />
             <ClearButton />
             {!fullPage && (
               <button
@@ -187,6 +259,14 @@ export function Panel() {
           </div>
         </header>
         <main className="relative min-h-0 flex-1">{body}</main>
+        {dragging && (
+          <div
+            data-testid="drop-zone"
+            className="pointer-events-none absolute inset-0 flex items-center justify-center rounded-xl border-2 border-dashed border-accent bg-surface-0/80 text-sm text-fg"
+          >
+            Drop a Spotlight export (.envelope) to load it
+          </div>
+        )}
       </div>
     </div>
   );

@@ -17,6 +17,16 @@ export interface SpotlightController {
   navigate(path: string): void;
   /** Empties this page's store and the sidecar's buffer (`DELETE /clear`). */
   clear(): Promise<void>;
+  /**
+   * Downloads a session file (`GET /export`, or `POST /export` of these envelope ids) of what the
+   * sidecar holds; resolves with how many envelopes it has.
+   */
+  exportEnvelopes(ids?: readonly string[]): Promise<number>;
+  /**
+   * Loads session files (or single envelope files) into the sidecar, so every viewer shows them; into
+   * this page alone when the sidecar cannot be reached. Resolves with how many envelopes were loaded.
+   */
+  importFiles(files: readonly Blob[]): Promise<number>;
   reconnect(): void;
 }
 

@@ -43,8 +43,8 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     ]);
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     for (const name of ['search_errors', 'search_logs', 'search_traces']) {
-      const filters = (byName.get(name)?.inputSchema.properties as Record<string, { anyOf: { required: string[] }[] }>).filters;
-      expect(filters?.anyOf.map((option) => option.required)).toEqual([['timeWindow'], ['filename'], ['limit']]);
+      const properties = byName.get(name)?.inputSchema.properties as Record<string, { anyOf: { required: string[] }[] }> | undefined;
+      expect(properties?.filters?.anyOf.map((option) => option.required)).toEqual([['timeWindow'], ['filename'], ['limit']]);
     }
     expect(byName.get('get_traces')?.inputSchema.required).toEqual(['traceId']);
   });

@@ -53,6 +53,8 @@ export function exportSession(store: EnvelopeStore, now: () => number = Date.now
       'Content-Disposition': `attachment; filename="${name}-${stamp}.envelope"`,
       'X-Spotlight-Envelopes': String(entries.length),
       'Cache-Control': 'no-store',
+      // The overlay reads these from a page of another origin (the app's).
+      'Access-Control-Expose-Headers': 'Content-Disposition, X-Spotlight-Envelopes',
     });
     res.end(file);
   };
