@@ -145,17 +145,20 @@ describe('spotlight tail', () => {
     const [, url] = await sidecarRun.waitForStderr(/listening on (http:\/\/\S+)/);
     await fetch(`${url}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-11.12/event.envelope')) });
     const tail = runCli(cli, ['tail', 'errors', '--url', url as string, '--no-replay', '-f', 'md'], isolatedEnv());
-    const viewer = await SseClient.open(`${url}/stream`);
-    await viewer.waitForEvents(1);
-    // The tail is connected once the sidecar counts two viewers.
-    await waitFor(() => false, 'never', 300).catch(() => {});
+    const viewers = async () => ((await (await fetch(`${url}/health`)).json()) as { viewers: number }).viewers;
+    let connected = 0;
+    await waitFor(() => {
+      void viewers().then((count) => {
+        connected = count;
+      });
+      return connected === 1;
+    }, 'the tail to connect');
     await fetch(`${url}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-11.12/log.envelope')) });
     await fetch(`${url}/stream`, { method: 'POST', body: new Uint8Array(fixture('sentry-node-10.78/event.envelope')) });
     await waitFor(() => tail.stdout().includes('\n'), 'the live error');
     expect(tail.stdout()).toBe(
       '- **ERROR** 2026-11-24T08:47:18.782Z `node · probe@1.0.0` Error: probe error (url) at `src/probe.mjs:58` (issue `1a651d98c1b5bd`, event `aa7367717ea3471d8174a7a17c80170d`)\n',
     );
-    viewer.close();
     sidecarRun.child.kill('SIGTERM');
     expect(await tail.exited).toBe(1);
     expect(tail.stderr()).toBe(`spotlight tail: the sidecar at ${url} went away\n`);
