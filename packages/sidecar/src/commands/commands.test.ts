@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type CliRun, killAll, runCli } from '../test/cli.ts';
 import { call, GET_TRACES, LIST_ISSUES, MCP_FIXTURES } from '../test/mcpExpected.ts';
 import { fixture } from '../test/payloads.ts';
+import { rawRequest } from '../test/rawRequest.ts';
 import { sidecarStarter, type TestSidecar } from '../test/server.ts';
 import { SseClient } from '../test/sse.ts';
 
@@ -162,6 +163,14 @@ describe('spotlight tail', () => {
     sidecarRun.child.kill('SIGTERM');
     expect(await tail.exited).toBe(1);
     expect(tail.stderr()).toBe(`spotlight tail: the sidecar at ${url} went away\n`);
+  });
+
+  it('keeps to what arrived in the last --since', async () => {
+    const sidecar = await loaded(['sentry-node-11.12/event.envelope']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sidecar.post('/stream', fixture('sentry-node-11.12/log.envelope'));
+    const lines = await tailLines(runCli(cli, ['tail', '--url', sidecar.url, '--since', '1s', '-f', 'md'], isolatedEnv()), 1);
+    expect(lines).toEqual(['- **INFO** 2026-11-24T08:47:09.845Z `node · probe@1.0.0` probe log line (url) (trace `d953b6aa`)']);
   });
 
   it('refuses an unknown kind or format with exit 2', async () => {
@@ -378,6 +387,18 @@ describe('spotlight run', () => {
     const run = runCli(cli, ['run', '--url', sidecar.url], isolatedEnv(), dir);
     expect(await run.exited).toBe(4);
     expect(run.stderr()).toContain('spotlight run: running the "dev" script of package.json: npm run dev\n');
+  });
+
+  it('starts a sidecar that accepts host.docker.internal for compose projects', async () => {
+    const { findOrStartSidecar } = await import('./common.ts');
+    const target = await findOrStartSidecar({ port: 0, mayStart: true, allowedHosts: ['host.docker.internal'], env: isolatedEnv() });
+    try {
+      const port = Number(new URL(target.url).port);
+      expect((await rawRequest(port, 'GET', '/health', undefined, { Host: `host.docker.internal:${port}` })).status).toBe(200);
+      expect((await rawRequest(port, 'GET', '/health', undefined, { Host: `elsewhere.example:${port}` })).status).toBe(403);
+    } finally {
+      await target.close();
+    }
   });
 
   it('says so and exits 127 when the command does not exist', async () => {
