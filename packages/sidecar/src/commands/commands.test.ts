@@ -272,6 +272,12 @@ describe('spotlight export and import', () => {
     expect(await trace.exited).toBe(0);
     const entries = readSessionFile(Buffer.from(trace.stdout(), 'latin1'));
     expect(entries).toHaveLength(4);
+    // The latest session: that trace's four envelopes; the other app's errors came an idle gap earlier.
+    const session = runCli(cli, ['export', '--url', source.url, '--session', 'current'], isolatedEnv());
+    expect(await session.exited).toBe(0);
+    expect(readSessionFile(Buffer.from(session.stdout(), 'latin1')).map((entry) => Buffer.from(entry.bytes))).toEqual(
+      entries.map((entry) => Buffer.from(entry.bytes)),
+    );
 
     const target = await start();
     const dir = mkdtempSync(join(tmpdir(), 'spotlight-import-'));
