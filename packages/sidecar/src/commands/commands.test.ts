@@ -195,7 +195,7 @@ describe('spotlight mcp (stdio)', () => {
     const client = new Client({ name: 'spotlight-test', version: '1.0.0' });
     await client.connect(transport);
     try {
-      expect((await client.listTools()).tools).toHaveLength(9);
+      expect((await client.listTools()).tools).toHaveLength(10);
       expect((await call(client, 'list_issues')).text).toBe(LIST_ISSUES);
       expect((await call(client, 'get_traces', { traceId: '745dcfcc57a74120a3e803ba744eb5f8' })).text).toBe(GET_TRACES);
     } finally {

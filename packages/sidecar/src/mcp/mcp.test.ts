@@ -39,6 +39,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
       'get_issue',
       'get_event',
       'wait_for_error',
+      'find_n_plus_one_queries',
       'clear',
     ]);
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -112,6 +113,22 @@ Call get_traces with a trace id (or its first 8 characters) for its span tree, e
     expect((await call(client, 'clear')).text).toBe('Cleared 8 envelopes from Spotlight.');
     expect(sidecar.store.size).toBe(0);
     expect((await call(client, 'list_issues')).text).toBe('No issues held by Spotlight. Spotlight holds 0 envelopes.');
+  });
+
+  it('finds N+1 query loops with find_n_plus_one_queries', async () => {
+    const sidecar = await start();
+    const client = await connect(sidecar.url);
+    expect((await call(client, 'find_n_plus_one_queries')).text).toBe(
+      'No N+1 query loops in the traces held by Spotlight. Spotlight holds 0 envelopes. Queries show up as spans when the SDK instruments the database client and tracing is on.',
+    );
+    await sidecar.post('/stream', fixture('sentry-node-11.1/insights-orders-span.envelope'));
+    const found = await call(client, 'find_n_plus_one_queries');
+    expect(found.text).toBe(`# 1 N+1 query loop held by Spotlight (costliest first)
+
+- \`select * from 'customers' where 'id' = ? limit ?\` ran 8× (9 ms in all) under \`GET\` · node · shop-api@1.4.0 · in **GET** · trace \`d058814af1be49438bb342fd3e85a8a5\`
+
+Each statement runs once per item of a loop: load the items in one query (\`WHERE id IN (...)\`) or with a join. Call get_traces with the trace id for the spans.`);
+    expect(found.structured).toMatchObject({ loops: [{ count: 8, traceId: 'd058814af1be49438bb342fd3e85a8a5' }] });
   });
 
   it('refuses a foreign Origin and a foreign Host with 403, like every route', async () => {

@@ -63,6 +63,7 @@ ${FILTER_EXAMPLES('search_traces')}`,
   get_issue: `Get one issue in full: its latest event with the stack trace and the app's source lines around each frame, the breadcrumbs that led to it, the request, tags, and a summary of its trace. Takes an issue id from list_issues or search_errors (or its first characters).`,
   get_event: `Get one error event in full (stack trace with source lines, breadcrumbs, request, tags, trace summary) by its event id, e.g. the id an SDK returned from captureException.`,
   wait_for_error: `Wait for the next error: blocks until a new error event (or, with newIssuesOnly, a new issue) arrives, or the timeout passes, then returns it in full. Use it for "run the tests / reload the page, then tell me what broke": call it, then trigger the action.`,
+  find_n_plus_one_queries: `Find N+1 query loops: the same database statement run once per item of a loop under one span (a request, a job), which a single query or a join would replace. Returns each statement, how often it ran and how long it took in all, where (the parent span and the trace), costliest first.`,
   clear: `Forget every event Spotlight holds (for every viewer: the overlay empties too). Use it before reproducing a problem so that only what follows is seen.`,
 } as const;
 
@@ -157,6 +158,16 @@ export function createMcpServer(data: ToolData): McpServer {
       annotations: readOnly,
     },
     async (args, extra) => toCallResult(await tools.waitForError(args, extra.signal)),
+  );
+  server.registerTool(
+    'find_n_plus_one_queries',
+    {
+      title: 'Find N+1 queries',
+      description: DESCRIPTIONS.find_n_plus_one_queries,
+      inputSchema: { timeWindow: z.number().positive().optional().describe('Only traces received in the last this many seconds.') },
+      annotations: readOnly,
+    },
+    async (args) => toCallResult(tools.findNPlusOneQueries(args)),
   );
   server.registerTool(
     'clear',

@@ -1,11 +1,12 @@
 import { allFramesOf } from 'sentry-spotlight/data/errorEvent.ts';
 import { type ErrorEventRecord, groupIssues, type Issue, selectErrorEvents } from 'sentry-spotlight/data/grouping.ts';
+import { findNPlusOneQueries } from 'sentry-spotlight/data/insights.ts';
 import { type LogRow, logsOfEnvelope } from 'sentry-spotlight/data/logs.ts';
 import { framePath } from 'sentry-spotlight/data/paths.ts';
 import type { StoredEnvelope } from 'sentry-spotlight/data/store.ts';
 import { createTraceSelector, type Trace, type TraceIndex } from 'sentry-spotlight/data/traces.ts';
 import { type EventDetail, eventDetail, eventMarkdown, type IssueSummary, issueLine, issueSummary } from '../report/errors.ts';
-import { code } from '../report/text.ts';
+import { code, formatDuration, inline } from '../report/text.ts';
 import { logLine, type TraceSummary, traceMarkdown, traceSummary, traceSummaryLine } from '../report/traces.ts';
 
 /** What the tools read: the envelopes a sidecar holds, as the overlay's data layer reads them. */
@@ -288,6 +289,28 @@ export function createTools(data: ToolData) {
         text: `No new ${options.newIssuesOnly ? 'issue' : 'error'} within ${seconds} s. ${held()}.`,
         structured: { event: null },
       };
+    },
+
+    findNPlusOneQueries(options: { timeWindow?: number | undefined }): ToolResult {
+      const filters: SearchFilters = options.timeWindow !== undefined ? { timeWindow: options.timeWindow } : undefined;
+      const loops = findNPlusOneQueries(withinWindow(data.envelopes(), filters, data.now()));
+      if (loops.length === 0) {
+        return {
+          text: `No N+1 query loops in the traces ${filterNote(filters)}. ${held()}. Queries show up as spans when the SDK instruments the database client and tracing is on.`,
+          structured: { loops: [] },
+        };
+      }
+      const text = [
+        `# ${loops.length} N+1 query loop${loops.length === 1 ? '' : 's'} ${filterNote(filters)} (costliest first)`,
+        '',
+        ...loops.map(
+          (loop) =>
+            `- ${code(loop.statement)} ran ${loop.count}× (${formatDuration(loop.totalMs)} in all)${loop.parentName !== undefined ? ` under ${code(loop.parentName)}` : ''} · ${loop.service} · in **${inline(loop.traceName, 160)}** · trace ${code(loop.traceId)}`,
+        ),
+        '',
+        'Each statement runs once per item of a loop: load the items in one query (`WHERE id IN (...)`) or with a join. Call get_traces with the trace id for the spans.',
+      ].join('\n');
+      return { text, structured: { loops } };
     },
 
     clear(): ToolResult {
