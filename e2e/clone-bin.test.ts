@@ -39,7 +39,8 @@ describe('the spotlight command in a clone', () => {
       cpSync(join(REPO_ROOT, path), join(clone, path), { recursive: true });
     }
     mkdirSync(join(clone, 'node_modules'));
-    for (const name of ['vite', 'express', 'fzstd', '@spotlight'])
+    // The workspace links and packages the sidecar's build resolves (its commands bundle the overlay's data layer).
+    for (const name of ['vite', 'express', 'fzstd', '@spotlight', 'sentry-spotlight', 'eventsource-parser', '@modelcontextprotocol', 'zod'])
       symlinkSync(join(REPO_ROOT, 'node_modules', name), join(clone, 'node_modules', name));
     const bin = join(clone, BIN);
     expect(existsSync(join(clone, 'packages/sidecar/dist/cli.cjs'))).toBe(false);
