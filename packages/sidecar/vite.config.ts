@@ -5,9 +5,10 @@ import { defineConfig, type Plugin } from 'vite';
 
 // An SSR (Node) library build of the two entry points into dist/: cli.cjs (the `spotlight` bin,
 // with its shebang, executable) and index.cjs (createApp, startSidecar...). @spotlight/envelope is
-// bundled (it ships TypeScript only); Node built-ins, express and fzstd stay imports. app.ts
-// (Express) and decoders.ts (fzstd, zlib) are imported dynamically, so they get chunks of their own
-// and cli.cjs loads neither before it listens (cli.test.ts checks that it works without Express).
+// bundled (it ships TypeScript only), and so is @bufbuild/protobuf (a devDependency: only the OTLP
+// chunk uses it); Node built-ins, express and fzstd stay imports. app.ts (Express), decoders.ts
+// (fzstd, zlib) and otlp/export.ts (the OTLP decoder) are imported dynamically, so they get chunks of
+// their own and cli.cjs loads none of them before it listens (cli.test.ts checks it).
 //
 // CommonJS, not ES modules: lazy start puts the CLI's start-up on the app's path, and Node 20 starts
 // a CommonJS script about 15 ms sooner, because it never sets up its ES module loader (cli.test.ts
@@ -60,8 +61,9 @@ export default defineConfig({
   ssr: {
     target: 'node',
     // Bundled: the envelope model, the overlay's data layer (issues, traces, logs for the MCP tools and
-    // tail), the Node hooks' sidecar discovery, and the SSE parser the overlay's client uses.
-    noExternal: ['@spotlight/envelope', 'sentry-spotlight', '@spotlight/sdk-hooks', 'eventsource-parser'],
+    // tail), the Node hooks' sidecar discovery, the SSE parser the overlay's client uses, and the OTLP
+    // decoder (in a lazy chunk).
+    noExternal: ['@spotlight/envelope', 'sentry-spotlight', '@spotlight/sdk-hooks', 'eventsource-parser', '@bufbuild/protobuf'],
     external: ['express', 'fzstd', 'zod', '@modelcontextprotocol/sdk'],
     resolve: { conditions: ['source'], externalConditions: ['source'] },
   },
