@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { mcpRoute } from './mcp/route.ts';
 import { notFound } from './middleware/notFound.ts';
+import { otlpExport, otlpMetrics } from './otlp/route.ts';
 import { defaultOverlayDir } from './overlayDir.ts';
 import { type AppDeps, createPipeline, type Pipeline } from './pipeline.ts';
 import { exportSession } from './routes/export.ts';
@@ -26,6 +27,11 @@ export function createApp(deps: AppDeps, pipeline: Pipeline = createPipeline(dep
   app.post('/stream', ...pipeline.ingestEnvelope);
   app.post('/api/:projectId/envelope', ...pipeline.ingestEnvelope); // trailing slash optional (non-strict routing)
   app.post('/api/:projectId/store', ...pipeline.storeEvent);
+  // OTLP/HTTP: traces and logs become envelopes and take the same ingest path (otlp/route.ts).
+  const otlp = { ingest: pipeline.ingest, limits: deps.config, maxItems: deps.config.maxItems, log: deps.log };
+  app.post('/v1/traces', otlpExport('traces', otlp));
+  app.post('/v1/logs', otlpExport('logs', otlp));
+  app.post('/v1/metrics', otlpMetrics(otlp));
 
   // 6. Viewers and control.
   app.get('/stream', pipeline.eventStream);

@@ -115,6 +115,43 @@ describe('spotlight CLI', () => {
     expect(await answer.json()).toMatchObject({ id: 1, result: { serverInfo: { name: 'spotlight', version: '0.1.0' } } });
   });
 
+  it('loads the OTLP decoder with the first OTLP export, not at start nor with Express', async () => {
+    // Says on stderr when a module holding the protobuf decoder is compiled, and when each request comes.
+    const watch = preload(`const Module = require('node:module');
+      const compile = Module.prototype._compile;
+      Module.prototype._compile = function (content, filename) {
+        if (content.includes('@bufbuild/protobuf/dist/esm/from-binary.js')) process.stderr.write('[watch] OTLP decoder loaded\\n');
+        return compile.call(this, content, filename);
+      };
+      const http = require('node:http');
+      const emit = http.Server.prototype.emit;
+      http.Server.prototype.emit = function (event, req, ...rest) {
+        if (event === 'request') process.stderr.write('[watch] request ' + req.method + ' ' + req.url + ' ' + (req.headers['content-type'] || '') + '\\n');
+        return emit.call(this, event, req, ...rest);
+      };`);
+    const run = runCli(cli, ['--port', '0'], watch);
+    const [, , port] = await run.waitForStderr(LISTENING);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/`)).status).toBe(200);
+    const event = new Uint8Array(fixture('sentry-node-11.12/event.envelope'));
+    expect((await fetch(`${base}/stream`, { method: 'POST', body: event })).status).toBe(200);
+    const refused = await fetch(`${base}/v1/traces`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } });
+    expect(refused.status).toBe(415);
+    expect(run.stderr()).not.toContain('OTLP decoder loaded');
+    // An empty ExportTraceServiceRequest is zero bytes of protobuf.
+    const exported = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      body: new Uint8Array(0),
+      headers: { 'Content-Type': 'application/x-protobuf' },
+    });
+    expect(exported.status).toBe(200);
+    const lines = run.stderr().split('\n');
+    const loadedAt = lines.indexOf('[watch] OTLP decoder loaded');
+    expect(loadedAt).toBeGreaterThan(lines.indexOf('[watch] request POST /v1/traces application/x-protobuf'));
+    expect(lines.indexOf('[watch] request POST /v1/traces application/x-protobuf')).toBeGreaterThan(0);
+  });
+
   it('stops on SIGINT', async () => {
     const run = runCli(cli, ['-p', '0']);
     await run.waitForStderr(LISTENING);

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { SidecarConfig } from './config.ts';
 import type { EnvelopeStore } from './envelopeStore.ts';
-import { createIngest, type EnvelopeListener } from './ingest.ts';
+import { createIngest, type EnvelopeListener, type Ingest } from './ingest.ts';
 import type { Logger } from './logger.ts';
 import { cors } from './middleware/cors.ts';
 import { crossSiteGuard } from './middleware/crossSiteGuard.ts';
@@ -43,6 +43,8 @@ export interface AppDeps {
  * must not import Express (see requestListener.ts).
  */
 export interface Pipeline {
+  /** The one path every envelope takes (routes that make envelopes of other input, such as OTLP, use it too). */
+  readonly ingest: Ingest;
   /** 1-4: every request passes these, in this order. */
   readonly guards: readonly Middleware[];
   /** 5: `POST /stream` and `POST /api/:projectId/envelope[/]`. */
@@ -64,6 +66,7 @@ export function createPipeline(deps: AppDeps): Pipeline {
   const ingest = createIngest({ store, viewers, maxItems: config.maxItems, log, listeners: deps.onEnvelope, onActivity: deps.onActivity });
   const limits = { maxBodyBytes: config.maxBodyBytes, maxDecompressedBytes: config.maxDecompressedBytes };
   return {
+    ingest,
     guards: [
       // 1. Every answer says it comes from Spotlight (tools probe X-Powered-By to find a sidecar).
       poweredBy(),
