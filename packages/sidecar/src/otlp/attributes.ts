@@ -109,28 +109,37 @@ export function typedAttribute(value: AnyValue | undefined): TypedAttribute | un
   return primitive(value) as TypedAttribute | undefined;
 }
 
-/** Builds the attributes of one converted item; `set` keeps the last value of a key. */
+/**
+ * Builds the attributes of one converted item: the record's own first (viewers list them in this
+ * order), then, for keys the record does not have, its scope's and its service's (resource's).
+ */
 export class AttributeBuilder {
   private readonly entries = new Map<string, TypedAttribute>();
 
   /** OTLP key-value pairs, each converted by `typedAttribute` (pairs without a value are skipped). */
-  addAll(pairs: readonly KeyValue[]): this {
+  addAll(pairs: readonly KeyValue[], prefix = ''): this {
     for (const pair of pairs) {
       const attribute = typedAttribute(pair.value);
-      if (attribute !== undefined) this.entries.set(pair.key, attribute);
+      if (attribute !== undefined) this.entries.set(prefix + pair.key, attribute);
+    }
+    return this;
+  }
+
+  /** Like `addAll`, for keys not set yet. */
+  addDefaults(pairs: readonly KeyValue[], prefix = ''): this {
+    for (const pair of pairs) {
+      const attribute = this.entries.has(prefix + pair.key) ? undefined : typedAttribute(pair.value);
+      if (attribute !== undefined) this.entries.set(prefix + pair.key, attribute);
     }
     return this;
   }
 
   /** The instrumentation scope, under the semantic conventions' names for it outside OTLP (`otel.scope.*`). */
-  addScope(scope: InstrumentationScope | undefined): this {
+  addScopeDefaults(scope: InstrumentationScope | undefined): this {
     if (scope === undefined) return this;
-    this.setString('otel.scope.name', scope.name).setString('otel.scope.version', scope.version);
-    for (const pair of scope.attributes) {
-      const attribute = typedAttribute(pair.value);
-      if (attribute !== undefined) this.entries.set(`otel.scope.${pair.key}`, attribute);
-    }
-    return this;
+    return this.setStringDefault('otel.scope.name', scope.name)
+      .setStringDefault('otel.scope.version', scope.version)
+      .addDefaults(scope.attributes, 'otel.scope.');
   }
 
   set(key: string, attribute: TypedAttribute): this {

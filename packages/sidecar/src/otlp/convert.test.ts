@@ -280,7 +280,12 @@ describe('convertLogs', () => {
               {
                 scope: { name: 'app.jobs', version: '1', attributes: [kv('library.flavor', str('slog'))] },
                 logRecords: [
-                  { severityNumber: 21, body: { value: str('disk full') }, eventName: 'disk.alert' },
+                  {
+                    severityNumber: 21,
+                    body: { value: str('disk full') },
+                    eventName: 'disk.alert',
+                    attributes: [kv('job.id', str('j-1')), kv('service.version', str('3.1.1-hotfix'))],
+                  },
                   { severityText: 'WARNING', body: { value: { case: 'kvlistValue', value: { values: [kv('job', str('resize'))] } } } },
                   { severityText: 'whatever', traceId: hex('0102'), spanId: hex('0102030405060708') },
                   { observedTimeUnixNano: 1_700_000_000_500_000_000n, body: { value: { case: 'intValue', value: 42n } } },
@@ -309,6 +314,10 @@ describe('convertLogs', () => {
     expect(value(logs[0], 'otel.scope.name')).toBe('app.jobs');
     expect(value(logs[0], 'otel.scope.library.flavor')).toBe('slog');
     expect(value(logs[0], 'sentry.release')).toBe('3.1.0');
+    // The record's own attributes come first (viewers show them in order) and win over its service's.
+    expect(Object.keys(logs[0]?.attributes as Json).slice(0, 2)).toEqual(['job.id', 'service.version']);
+    expect(value(logs[0], 'service.version')).toBe('3.1.1-hotfix');
+    expect(value(logs[0], 'service.name')).toBe('worker');
     expect(value(logs[0], 'sentry.origin')).toBe('auto.otlp.logs');
   });
 });

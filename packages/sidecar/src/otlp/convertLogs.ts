@@ -56,9 +56,9 @@ function bodyText(record: LogRecord): string {
 
 function logItem(record: LogRecord, resource: ResourceInfo, scope: InstrumentationScope | undefined): LogV2 {
   const attributes = new AttributeBuilder()
-    .addAll(resource.attributes)
-    .addScope(scope)
     .addAll(record.attributes)
+    .addScopeDefaults(scope)
+    .addDefaults(resource.attributes)
     .setStringDefault('event.name', record.eventName)
     .setStringDefault('sentry.origin', 'auto.otlp.logs')
     .setStringDefault('sentry.release', resource.release)

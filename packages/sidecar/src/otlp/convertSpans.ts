@@ -142,9 +142,9 @@ function spanItem(accepted: Accepted, resource: ResourceInfo, segment: Accepted 
   const { span } = accepted;
   const op = stringAttribute(span.attributes, 'sentry.op') ?? inferOp(span.kind, span.attributes);
   const attributes = new AttributeBuilder()
-    .addAll(resource.attributes)
-    .addScope(accepted.scope)
     .addAll(span.attributes)
+    .addScopeDefaults(accepted.scope)
+    .addDefaults(resource.attributes)
     .setStringDefault('sentry.op', op)
     .setStringDefault('sentry.origin', 'auto.otlp.spans')
     .setStringDefault('sentry.kind', KIND_NAMES[span.kind])
