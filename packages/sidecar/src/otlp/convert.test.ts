@@ -147,6 +147,19 @@ describe('convertTraces', () => {
     ]);
   });
 
+  it('walks a long parent chain without a segment once per span (untrusted input)', () => {
+    // Each span's parent is the next one, and the last one's parent never arrived: walking each
+    // span's whole chain again would take 20,000² steps, and this test its timeout.
+    const count = 20_000;
+    const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
+    const spans = Array.from({ length: count }, (_, i) =>
+      span(`s${i}`, id(i), { parentSpanId: hex(id(i + 1)), kind: Span_SpanKind.INTERNAL, flags: 0x100 }),
+    );
+    const items = spanItems(convertTraces(traces([{ spans }]), 1000).envelopes);
+    expect(items).toHaveLength(count);
+    expect(items.some((i) => i.is_segment || value(i, 'sentry.segment.id') !== undefined)).toBe(false);
+  });
+
   it('keeps every attribute value visible: arrays typed, mixed and nested ones and maps as JSON, odd keys as keys', () => {
     const nested: Value = { case: 'arrayValue', value: { values: [{ value: str('a') }, { value: { case: 'intValue', value: 1n } }] } };
     const [item] = spanItems(

@@ -107,22 +107,35 @@ function acceptSpans(resourceSpans: ResourceSpans, conversion: Conversion): Acce
   return accepted;
 }
 
-/** The segment each span belongs to, when it came in the same request: its nearest segment ancestor. */
+/**
+ * The segment each span belongs to, when it came in the same request: its nearest segment ancestor.
+ * Each span is walked past once (what a walk finds, segment or none, is remembered for every span
+ * on its path): a long chain or a parent loop (untrusted input) costs linear time.
+ */
 function segmentsOf(spans: readonly Accepted[]): Map<string, Accepted> {
   const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const segmentOf = new Map<string, Accepted>();
+  const found = new Map<string, Accepted | null>();
   for (const span of spans) {
-    const path: Accepted[] = [];
-    let at: Accepted | undefined = span;
-    // Bounded by the number of spans: a parent loop (broken input) ends when it meets itself.
-    while (at !== undefined && !at.segment && !segmentOf.has(at.spanId) && !path.includes(at) && path.length <= spans.length) {
-      path.push(at);
+    const path = new Set<Accepted>();
+    let segment: Accepted | null = null;
+    for (let at: Accepted | undefined = span; at !== undefined && !path.has(at); ) {
+      if (at.segment) {
+        segment = at;
+        break;
+      }
+      const known = found.get(at.spanId);
+      if (known !== undefined) {
+        segment = known;
+        break;
+      }
+      path.add(at);
       at = at.parentSpanId !== undefined ? byId.get(at.parentSpanId) : undefined;
     }
-    const segment = at === undefined || path.includes(at) ? undefined : at.segment ? at : segmentOf.get(at.spanId);
-    if (segment !== undefined) for (const visited of path) segmentOf.set(visited.spanId, segment);
+    for (const visited of path) found.set(visited.spanId, segment);
   }
-  return segmentOf;
+  const segments = new Map<string, Accepted>();
+  for (const [spanId, segment] of found) if (segment !== null) segments.set(spanId, segment);
+  return segments;
 }
 
 /** Span events other than exceptions (those become error events), as JSON text: span-v2 has no field for them. */
