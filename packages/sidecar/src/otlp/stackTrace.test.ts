@@ -184,6 +184,18 @@ describe('parseStackTrace', () => {
     expect(parseStackTrace('')).toEqual([]);
   });
 
+  it('takes linear time on crafted lines (untrusted text)', () => {
+    // Each of these would make a lazy `(.*?)@(.*?):(\\d+)` or `(.*?) \\((.*)\\)` backtrack for hours.
+    const lines = [
+      `    at ${'a ('.repeat(200_000)}`,
+      `${'@x:'.repeat(200_000)}1:2 x`,
+      `  File "${'", line 1'.repeat(100_000)}x`,
+      `\t${'x:1 +0x1'.repeat(100_000)}y`,
+      `\tat ${'a/'.repeat(200_000)}!`,
+    ];
+    for (const line of lines) expect(parseStackTrace(`Error: x\n${line}\n${line}`)).toEqual(expect.any(Array));
+  });
+
   it('keeps the 100 frames nearest the throw of a runaway recursion', () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `    at recurse${i} (/app/loop.js:${i + 1}:1)`);
     const [exception] = parseStackTrace(`RangeError: Maximum call stack size exceeded\n${lines.join('\n')}`);

@@ -26,8 +26,21 @@ export type StackLanguage = 'javascript' | 'python' | 'java' | 'go';
 
 /** Frames kept per exception: the ones nearest the throw (Sentry's SDKs keep 50; deep recursion would flood the view). */
 const MAX_FRAMES = 100;
-/** Lines read: a stack text is bounded by the body limit only. */
+/** Lines read, and characters per line: a stack text is bounded by the body limit only. */
 const MAX_LINES = 2000;
+const MAX_LINE = 4096;
+
+// The text is untrusted: lines are taken apart with indexOf and regular expressions anchored at one
+// end with no two quantifiers competing for the same characters, so that no line costs more than
+// linear time (a lazy `(.*?):(\d+)` can take quadratic or cubic time on a crafted line).
+
+/** `file:12:5` or `file:12` at the end of a location → the file, line and column. */
+function place(location: string): { file: string; line: number; column?: number } | undefined {
+  const match = /:(\d+)(?::(\d+))?$/.exec(location);
+  if (!match) return undefined;
+  const at = { file: location.slice(0, match.index), line: Number(match[1]) };
+  return match[2] !== undefined ? { ...at, column: Number(match[2]) } : at;
+}
 
 const stripFileUrl = (path: string): string => (path.startsWith('file://') ? decodeURIComponentSafe(path.slice('file://'.length)) : path);
 
@@ -48,26 +61,36 @@ function headline(line: string): { type?: string; value?: string } {
 
 // JavaScript --------------------------------------------------------------------------------------
 
-const V8_FRAME = /^\s*at (?:(.*?) \((.*)\)|(.*))$/;
-const LOCATION = /^(.*?):(\d+)(?::(\d+))?$/;
-const GECKO_FRAME = /^\s*(.*?)@(.*?):(\d+)(?::(\d+))?\s*$/;
-
 function jsInApp(path: string): boolean {
   return !path.includes('/node_modules/') && !path.startsWith('node:') && !path.startsWith('internal/') && path !== '<anonymous>';
 }
 
 function jsFrame(fn: string | undefined, location: string): Frame | undefined {
-  const place = LOCATION.exec(location);
+  const found = place(location);
   const name = fn?.replace(/^async /, '') || undefined;
-  if (!place) {
+  if (!found) {
     // `at native`, `at <anonymous>`: a frame without a place still says which function ran.
     return name !== undefined ? { function: name, filename: location, in_app: false } : undefined;
   }
-  const path = stripFileUrl(place[1] ?? '');
-  const frame: Frame = { filename: path, abs_path: path, lineno: Number(place[2]), in_app: jsInApp(path) };
-  if (place[3] !== undefined) frame.colno = Number(place[3]);
+  const path = stripFileUrl(found.file);
+  const frame: Frame = { filename: path, abs_path: path, lineno: found.line, in_app: jsInApp(path) };
+  if (found.column !== undefined) frame.colno = found.column;
   if (name !== undefined) frame.function = name;
   return frame;
+}
+
+/** V8: `at fn (location)` or `at location`; Firefox and Safari: `fn@location`. */
+function jsLine(line: string): Frame | undefined {
+  const text = line.trim();
+  if (text.startsWith('at ')) {
+    const rest = text.slice(3);
+    const open = rest.indexOf(' (');
+    if (open >= 0 && rest.endsWith(')')) return jsFrame(rest.slice(0, open), rest.slice(open + 2, -1));
+    return jsFrame(undefined, rest);
+  }
+  const at = text.indexOf('@');
+  if (at < 0 || !place(text)) return undefined;
+  return jsFrame(text.slice(0, at), text.slice(at + 1));
 }
 
 function parseJavaScript(lines: readonly string[]): ParsedException[] {
@@ -75,13 +98,7 @@ function parseJavaScript(lines: readonly string[]): ParsedException[] {
   let head: string[] = [];
   let inFrames = false;
   for (const line of lines) {
-    const v8 = V8_FRAME.exec(line);
-    const gecko = v8 ? undefined : GECKO_FRAME.exec(line);
-    const frame = v8
-      ? jsFrame(v8[1], v8[2] ?? v8[3] ?? '')
-      : gecko
-        ? jsFrame(gecko[1], `${gecko[2]}:${gecko[3]}${gecko[4] !== undefined ? `:${gecko[4]}` : ''}`)
-        : undefined;
+    const frame = jsLine(line);
     if (frame) {
       frames.push(frame);
       inFrames = true;
@@ -93,7 +110,17 @@ function parseJavaScript(lines: readonly string[]): ParsedException[] {
 
 // Python ------------------------------------------------------------------------------------------
 
-const PY_FRAME = /^\s*File "(.*)", line (\d+)(?:, in (.*))?$/;
+/** `  File "/app/main.py", line 10, in handler` → path, line, function. */
+function pythonLine(line: string): { path: string; line: number; function?: string } | undefined {
+  const text = line.trim();
+  if (!text.startsWith('File "')) return undefined;
+  const end = text.indexOf('", line ');
+  if (end < 0) return undefined;
+  const rest = /^(\d+)(?:, in (.*))?$/.exec(text.slice(end + '", line '.length));
+  if (!rest) return undefined;
+  const frame = { path: text.slice('File "'.length, end), line: Number(rest[1]) };
+  return rest[2] !== undefined ? { ...frame, function: rest[2] } : frame;
+}
 const PY_CHAIN =
   /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$/;
 
@@ -127,11 +154,11 @@ function parsePython(lines: readonly string[]): ParsedException[] {
       if (frames.length > 0) close();
       continue;
     }
-    const match = PY_FRAME.exec(line);
+    const match = pythonLine(line);
     if (match) {
-      const path = match[1] ?? '';
-      last = { filename: path, abs_path: path, lineno: Number(match[2]), in_app: pythonInApp(path) };
-      if (match[3] !== undefined) last.function = match[3];
+      const path = match.path;
+      last = { filename: path, abs_path: path, lineno: match.line, in_app: pythonInApp(path) };
+      if (match.function !== undefined) last.function = match.function;
       const module = moduleOfPath(path);
       if (module !== undefined) last.module = module;
       frames.push(last);
@@ -153,25 +180,41 @@ function parsePython(lines: readonly string[]): ParsedException[] {
 
 // Java --------------------------------------------------------------------------------------------
 
-const JAVA_FRAME = /^\s*at (?:[\w.$-]+\/\/?)*([\w$.<>-]+)\.([\w$<>-]+)\(([^)]*)\)\s*$/;
 const JAVA_SYSTEM = /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|groovy|org\.junit)\./;
+
+/**
+ * `at com.example.App.handle(App.java:6)`, with a module or class loader before a `/` (`at
+ * java.base/java.lang.Thread.run(...)`, `at app//com.example.App.main(...)`).
+ */
+function javaLine(line: string): Frame | undefined {
+  const text = line.trim();
+  if (!text.startsWith('at ') || !text.endsWith(')')) return undefined;
+  const rest = text.slice(3);
+  const open = rest.indexOf('(');
+  const qualified = rest.slice(rest.lastIndexOf('/', open) + 1, open);
+  const dot = qualified.lastIndexOf('.');
+  if (open < 0 || dot <= 0 || !/^[\w$.<>-]+$/.test(qualified)) return undefined;
+  const module = qualified.slice(0, dot);
+  const frame: Frame = { module, function: qualified.slice(dot + 1), in_app: !JAVA_SYSTEM.test(module) };
+  const source = rest.slice(open + 1, -1);
+  const number = /:(\d+)$/.exec(source);
+  const file = number ? source.slice(0, number.index) : source;
+  if (file && file !== 'Native Method' && file !== 'Unknown Source') frame.filename = file;
+  if (number) frame.lineno = Number(number[1]);
+  return frame;
+}
 
 function parseJava(lines: readonly string[]): ParsedException[] {
   const chain: ParsedException[] = [];
   let current: ParsedException | undefined;
   let head: string[] = [];
   for (const line of lines) {
-    const match = JAVA_FRAME.exec(line);
-    if (match) {
+    const frame = javaLine(line);
+    if (frame) {
       if (!current) {
         current = { ...headline(head.join('\n')), frames: [] };
         chain.push(current);
       }
-      const module = match[1] ?? '';
-      const frame: Frame = { module, function: match[2] ?? '', in_app: !JAVA_SYSTEM.test(module) };
-      const source = /^(.*?)(?::(\d+))?$/.exec(match[3] ?? '');
-      if (source?.[1] && source[1] !== 'Native Method' && source[1] !== 'Unknown Source') frame.filename = source[1];
-      if (source?.[2] !== undefined) frame.lineno = Number(source[2]);
       current.frames.push(frame);
       continue;
     }
@@ -199,7 +242,12 @@ function parseJava(lines: readonly string[]): ParsedException[] {
 
 // Go ----------------------------------------------------------------------------------------------
 
-const GO_LOCATION = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?$/;
+/** `\t/app/main.go:18 +0x85` → path and line. */
+function goLocation(line: string): { path: string; line: number } | undefined {
+  if (!line.startsWith('\t')) return undefined;
+  const match = /:(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line);
+  return match ? { path: line.slice(1, match.index), line: Number(match[1]) } : undefined;
+}
 
 /** `f(0x1, {0x2, 0x3})` → `f`: drops the argument list that ends the line (a receiver such as `(*T)` stays). */
 function withoutArguments(text: string): string {
@@ -241,11 +289,11 @@ function parseGo(lines: readonly string[]): ParsedException[] {
       seenGoroutine = true;
       continue;
     }
-    const location = GO_LOCATION.exec(lines[i + 1] ?? '');
+    const location = goLocation(lines[i + 1] ?? '');
     if (location && line.trim() !== '' && !line.startsWith('\t')) {
       const { module, function: fn } = goFunction(line.trim());
-      const path = location[1] ?? '';
-      const frame: Frame = { function: fn, filename: path, abs_path: path, lineno: Number(location[2]), in_app: goInApp(module, path) };
+      const path = location.path;
+      const frame: Frame = { function: fn, filename: path, abs_path: path, lineno: location.line, in_app: goInApp(module, path) };
       if (module !== undefined) frame.module = module;
       frames.push(frame);
       i++;
@@ -288,7 +336,7 @@ const frameCount = (chain: readonly ParsedException[]): number => chain.reduce((
  * no parser reads a frame.
  */
 export function parseStackTrace(text: string, languageHint?: string): ParsedException[] {
-  const lines = text.split(/\r?\n/, MAX_LINES);
+  const lines = text.split(/\r?\n/, MAX_LINES).map((line) => (line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line));
   const hinted = languageHint !== undefined ? LANGUAGE_HINTS[languageHint] : undefined;
   const order = (Object.keys(PARSERS) as StackLanguage[]).sort((a, b) => Number(b === hinted) - Number(a === hinted));
   let best: ParsedException[] = [];
