@@ -80,7 +80,9 @@ function rawPost(port: number, path: string, headers: Record<string, string>, bo
 
 describe('export answers', () => {
   it('answers an accepted protobuf export with an empty ExportTraceServiceResponse, and a JSON one with {}', async () => {
-    const sidecar = await start();
+    // Envelope listeners (the --forward forwarders) get the converted envelopes like any other.
+    const listened: string[] = [];
+    const sidecar = await start({ onEnvelope: [(e) => listened.push(...e.envelope.items.map((item) => String(item.header.type)))] });
     const proto = await sidecar.post('/v1/traces', tracesBody([span('GET /pay', 'aaaaaaaaaaaaaaa1')]), PROTOBUF);
     expect(proto.status).toBe(200);
     expect(proto.headers.get('content-type')).toBe('application/x-protobuf');
@@ -93,6 +95,7 @@ describe('export answers', () => {
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toBe('application/json');
     expect(JSON.parse(json.text)).toEqual({});
+    expect(listened).toEqual(['span', 'log']);
   });
 
   it('refuses invalid spans with partial success (count and reasons) and keeps the valid ones', async () => {
