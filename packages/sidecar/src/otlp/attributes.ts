@@ -142,11 +142,6 @@ export class AttributeBuilder {
       .addDefaults(scope.attributes, 'otel.scope.');
   }
 
-  set(key: string, attribute: TypedAttribute): this {
-    this.entries.set(key, attribute);
-    return this;
-  }
-
   setString(key: string, value: string | undefined): this {
     if (value !== undefined && value !== '') this.entries.set(key, { type: 'string', value });
     return this;
@@ -161,14 +156,6 @@ export class AttributeBuilder {
   setStringDefault(key: string, value: string | undefined): this {
     if (!this.entries.has(key)) this.setString(key, value);
     return this;
-  }
-
-  get(key: string): TypedAttribute | undefined {
-    return this.entries.get(key);
-  }
-
-  has(key: string): boolean {
-    return this.entries.has(key);
   }
 
   build(): TypedAttributes {

@@ -138,7 +138,7 @@ function segmentsOf(spans: readonly Accepted[]): Map<string, Accepted> {
   return segments;
 }
 
-/** Span events other than exceptions (those become error events), as JSON text: span-v2 has no field for them. */
+/** Span events as JSON text (span-v2 has no field for them); an exception's stack is left to the error event it became. */
 function eventsText(span: Span): string | undefined {
   if (span.events.length === 0) return undefined;
   return JSON.stringify(
@@ -201,6 +201,11 @@ function spanItem(accepted: Accepted, resource: ResourceInfo, segment: Accepted 
   return item;
 }
 
+const opOf = (item: SpanV2): string | undefined => {
+  const attribute = item.attributes['sentry.op'];
+  return attribute?.type === 'string' ? attribute.value : undefined;
+};
+
 /**
  * Converts an OTLP trace export into envelopes as Sentry's SDKs send them: per service (resource)
  * and trace, one envelope of span-v2 items, and one error event envelope per `exception` span event.
@@ -228,8 +233,8 @@ export function convertTraces(request: ExportTraceServiceRequest, maxItems: numb
           status: item.status,
           transaction: segment?.span.name || item.name,
           endTimestamp: item.end_timestamp,
-          ...(span.parentSpanId !== undefined ? { parentSpanId: span.parentSpanId } : {}),
-          ...(typeof item.attributes['sentry.op']?.value === 'string' ? { op: item.attributes['sentry.op'].value } : {}),
+          parentSpanId: span.parentSpanId,
+          op: opOf(item),
         };
         errors.push({ traceId: span.traceId, event: exceptionEvent(event, index, context, resource) });
       });

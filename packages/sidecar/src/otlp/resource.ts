@@ -46,11 +46,6 @@ const PLATFORMS: Readonly<Record<string, string>> = {
   cpp: 'native',
 };
 
-function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (base as Record<string, unknown>)[key] = value;
-  return base;
-}
-
 export function resourceInfo(resource: Resource | undefined): ResourceInfo {
   const attributes = resource?.attributes ?? [];
   const sdkName = stringAttribute(attributes, 'telemetry.sdk.name');
@@ -58,20 +53,16 @@ export function resourceInfo(resource: Resource | undefined): ResourceInfo {
   const name = sdkName !== undefined || language !== undefined ? [sdkName ?? 'opentelemetry', language].filter(Boolean).join('.') : 'otlp';
   const runtimeName = stringAttribute(attributes, 'process.runtime.name');
   const runtimeVersion = stringAttribute(attributes, 'process.runtime.version');
-  return withOptional(
-    {
-      attributes,
-      plain: plainObject(attributes),
-      sdk: withOptional<SdkInfo>({ name }, { version: stringAttribute(attributes, 'telemetry.sdk.version') }),
-      platform: (language !== undefined ? PLATFORMS[language] : undefined) ?? 'other',
-    },
-    {
-      language,
-      serviceName: stringAttribute(attributes, 'service.name'),
-      release: stringAttribute(attributes, 'service.version'),
-      environment: stringAttribute(attributes, 'deployment.environment.name') ?? stringAttribute(attributes, 'deployment.environment'),
-      serverName: stringAttribute(attributes, 'host.name'),
-      runtime: runtimeName !== undefined ? withOptional({ name: runtimeName }, { version: runtimeVersion }) : undefined,
-    },
-  );
+  return {
+    attributes,
+    plain: plainObject(attributes),
+    sdk: { name, version: stringAttribute(attributes, 'telemetry.sdk.version') },
+    platform: (language !== undefined ? PLATFORMS[language] : undefined) ?? 'other',
+    language,
+    serviceName: stringAttribute(attributes, 'service.name'),
+    release: stringAttribute(attributes, 'service.version'),
+    environment: stringAttribute(attributes, 'deployment.environment.name') ?? stringAttribute(attributes, 'deployment.environment'),
+    serverName: stringAttribute(attributes, 'host.name'),
+    runtime: runtimeName !== undefined ? { name: runtimeName, version: runtimeVersion } : undefined,
+  };
 }
