@@ -3,7 +3,7 @@
  * at install time, so the `spotlight` command is a committed file that builds what it runs on first use.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,9 +39,10 @@ describe('the spotlight command in a clone', () => {
       cpSync(join(REPO_ROOT, path), join(clone, path), { recursive: true });
     }
     mkdirSync(join(clone, 'node_modules'));
-    // The workspace links and packages the sidecar's build resolves (its commands bundle the overlay's data layer).
-    for (const name of ['vite', 'express', 'fzstd', '@spotlight', 'sentry-spotlight', 'eventsource-parser', '@modelcontextprotocol', 'zod'])
-      symlinkSync(join(REPO_ROOT, 'node_modules', name), join(clone, 'node_modules', name));
+    // What `npm install` put in node_modules (every entry, so a new dependency of the build needs no edit here).
+    for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+      if (name !== '.bin') symlinkSync(join(REPO_ROOT, 'node_modules', name), join(clone, 'node_modules', name));
+    }
     const bin = join(clone, BIN);
     expect(existsSync(join(clone, 'packages/sidecar/dist/cli.cjs'))).toBe(false);
 
