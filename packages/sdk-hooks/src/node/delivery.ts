@@ -1,10 +1,12 @@
 /**
  * Gets envelope bytes to the sidecar without ever holding the app up: `enqueue` returns at once; the
  * first envelope triggers discovery (and maybe a lazy start) while later ones wait in a bounded queue;
- * when no sidecar can be reached, envelopes are dropped and counted during an exponential back-off,
- * with one warning for the life of the process.
+ * when no sidecar can be reached, envelopes are dropped and counted during an exponential back-off.
+ * Whatever is dropped is said once (one warning per cause for the life of the process), counted in
+ * `stats()`, and reported to the sidecar as a client report once it answers.
  */
 import { sidecarStreamUrl } from '../url.ts';
+import { type Discard, type DiscardedEvents, DropLedger, type DropReason } from './drops.ts';
 
 /** Sends one envelope to the sidecar's `/stream` URL; resolves when it accepted it (2xx). */
 export type Sender = (envelope: Uint8Array, url: string) => Promise<void>;
@@ -23,7 +25,10 @@ export class SendError extends Error {
 export interface DeliveryStats {
   /** Envelopes the sidecar accepted. */
   readonly sent: number;
-  /** Envelopes dropped without trying: queue full, or no sidecar reachable (back-off). */
+  /**
+   * Envelopes (and events, when the SDK's processing queue was full) dropped without being sent: no room
+   * left in a burst, or no sidecar reachable (back-off).
+   */
   readonly dropped: number;
   /** Envelopes the sidecar refused (a 4xx: too large, malformed). */
   readonly rejected: number;
@@ -41,14 +46,19 @@ export interface DeliveryOptions {
   readonly sendTimeoutMs: number;
   /** Called once per successful discovery. */
   readonly onConnected?: (baseUrl: string) => void;
-  /** At most one warning for the life of the delivery. */
+  /** The envelope that tells the sidecar what was dropped (a client report); without it nothing is reported. */
+  readonly clientReport?: (discarded: readonly DiscardedEvents[]) => Uint8Array | undefined;
+  /** At most one warning per cause (no sidecar, no room) for the life of the delivery. */
   readonly warn: (line: string) => void;
   readonly debug?: (line: string) => void;
   readonly now?: () => number;
 }
 
 export interface Delivery {
-  enqueue(envelope: Uint8Array): void;
+  /** Queues an envelope; `discards` is what it counts for in a client report if it is dropped. */
+  enqueue(envelope: Uint8Array, discards?: readonly Discard[]): void;
+  /** Counts what was lost before it became an envelope (the SDK had no room to process it). */
+  dropped(reason: DropReason, discards: readonly Discard[]): void;
   /** Resolves true once everything queued is sent (or dropped), false when `timeoutMs` passes first. */
   flush(timeoutMs?: number): Promise<boolean>;
   stats(): DeliveryStats;
@@ -57,39 +67,73 @@ export interface Delivery {
   close(): void;
 }
 
+interface Entry {
+  readonly bytes: Uint8Array;
+  readonly discards: readonly Discard[];
+  /** Set on the client report itself: what it carries goes back to the ledger if it cannot be sent. */
+  readonly report?: readonly DiscardedEvents[];
+}
+
 const MAX_BACKOFF_MS = 60_000;
 
 export function createDelivery(options: DeliveryOptions): Delivery {
   const now = options.now ?? Date.now;
   const debug = options.debug ?? (() => {});
   const counts = { sent: 0, dropped: 0, rejected: 0 };
-  const queue: Uint8Array[] = [];
+  const ledger = new DropLedger();
+  const queue: Entry[] = [];
   let queuedBytes = 0;
   let baseUrl: string | undefined;
   let pumping = false;
   let closed = false;
   let downUntil = 0;
   let downCount = 0;
-  let warned = false;
+  let downWarned = false;
+  let overflowWarned = false;
+  // Dropped for lack of room since the last look: said once, with the count, when the burst is over.
+  let overflowed = 0;
+  let settleScheduled = false;
   let idleWaiters: (() => void)[] = [];
 
-  function enqueue(envelope: Uint8Array): void {
-    if (closed || now() < downUntil || queue.length >= options.maxQueue || queuedBytes + envelope.byteLength > options.maxQueueBytes) {
-      counts.dropped++;
+  function drop(reason: DropReason, entry: Pick<Entry, 'discards' | 'report'>): void {
+    if (entry.report) {
+      // Kept for the next report, unless the sidecar refused this one (it would refuse it again).
+      if (reason !== 'send_error') ledger.restore(entry.report);
       return;
     }
-    queue.push(envelope);
-    queuedBytes += envelope.byteLength;
+    if (reason === 'send_error') counts.rejected++;
+    else counts.dropped++;
+    if (reason === 'queue_overflow') overflowed++;
+    ledger.record(reason, entry.discards);
+  }
+
+  function enqueue(envelope: Uint8Array, discards: readonly Discard[] = []): void {
+    if (closed) return;
+    if (now() < downUntil) {
+      drop('network_error', { discards });
+      return;
+    }
+    if (queue.length >= options.maxQueue || queuedBytes + envelope.byteLength > options.maxQueueBytes) {
+      drop('queue_overflow', { discards });
+      if (!pumping) scheduleSettle();
+      return;
+    }
+    push({ bytes: envelope, discards });
+  }
+
+  function push(entry: Entry): void {
+    queue.push(entry);
+    queuedBytes += entry.bytes.byteLength;
     if (!pumping) void pump();
   }
 
   function take(): void {
     const first = queue.shift();
-    if (first) queuedBytes -= first.byteLength;
+    if (first) queuedBytes -= first.bytes.byteLength;
   }
 
-  function dropAll(): void {
-    counts.dropped += queue.length;
+  function dropAll(reason: DropReason): void {
+    for (const entry of queue) drop(reason, entry);
     queue.length = 0;
     queuedBytes = 0;
   }
@@ -98,13 +142,42 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     downCount++;
     downUntil = now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (downCount - 1));
     baseUrl = undefined;
-    dropAll();
-    if (!warned) {
-      warned = true;
+    dropAll('network_error');
+    if (!downWarned) {
+      downWarned = true;
       options.warn(`no Spotlight sidecar reachable (${reason}); dropping envelopes while it is down`);
     } else {
       debug(`sidecar still unreachable (${reason})`);
     }
+  }
+
+  function scheduleSettle(): void {
+    if (settleScheduled) return;
+    settleScheduled = true;
+    setImmediate(() => {
+      settleScheduled = false;
+      if (!pumping && queue.length === 0) settle();
+    });
+  }
+
+  /** The queue is empty: say what a burst dropped, and tell the sidecar (which then has work again). */
+  function settle(): boolean {
+    if (overflowed > 0) {
+      const line = `dropped ${overflowed} envelope${overflowed === 1 ? '' : 's'} in a burst: more than ${options.maxQueue} envelopes or ${mebibytes(options.maxQueueBytes)} were waiting (raise maxQueue / maxQueueBytes); counted in stats() and in Spotlight's SDKs view`;
+      overflowed = 0;
+      if (!overflowWarned) {
+        overflowWarned = true;
+        options.warn(line);
+      } else {
+        debug(line);
+      }
+    }
+    if (closed || !ledger.pending || !options.clientReport || now() < downUntil) return false;
+    const report = ledger.take();
+    const bytes = options.clientReport(report);
+    if (!bytes) return false;
+    push({ bytes, discards: [], report });
+    return true;
   }
 
   async function pump(): Promise<void> {
@@ -115,7 +188,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     try {
       while (queue.length > 0 && !closed) {
         if (now() < downUntil) {
-          dropAll();
+          dropAll('network_error');
           break;
         }
         if (!baseUrl) {
@@ -127,18 +200,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
             break;
           }
         }
-        const envelope = queue[0];
-        if (!envelope) break;
+        const entry = queue[0];
+        if (!entry) break;
         try {
-          await withTimeout(options.send(envelope, sidecarStreamUrl(baseUrl)), options.sendTimeoutMs);
+          await withTimeout(options.send(entry.bytes, sidecarStreamUrl(baseUrl)), options.sendTimeoutMs);
           take();
-          counts.sent++;
+          if (!entry.report) counts.sent++;
           failures = 0;
           downCount = 0;
         } catch (error) {
           if (error instanceof SendError && error.status !== undefined) {
             take();
-            counts.rejected++;
+            drop('send_error', entry);
             debug(`sidecar refused an envelope: ${error.message}`);
             continue;
           }
@@ -154,11 +227,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
     } finally {
       pumping = false;
-      if (queue.length === 0 || closed) {
+      if (queue.length === 0 && !closed && settle()) {
+        // settle() queued a client report and started the pump again.
+      } else if (queue.length === 0 || closed) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const resolve of waiters) resolve();
-      } else if (!closed) {
+      } else if (!pumping) {
         void pump();
       }
     }
@@ -166,11 +241,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   return {
     enqueue,
-    stats: () => ({ ...counts, queued: queue.length }),
+    dropped(reason, discards) {
+      drop(reason, { discards });
+      if (!pumping) scheduleSettle();
+    },
+    stats: () => ({ ...counts, queued: queue.filter((entry) => !entry.report).length }),
     url: () => baseUrl,
     close() {
       closed = true;
-      dropAll();
+      dropAll('network_error');
     },
     flush(timeoutMs?: number): Promise<boolean> {
       if (!pumping && queue.length === 0) return Promise.resolve(true);
@@ -183,6 +262,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return Promise.race([idle, late]).finally(() => clearTimeout(timer));
     },
   };
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -10,9 +10,11 @@ import { serializeSdkEnvelope } from '../serialize.ts';
 import { loopbackSidecarUrl, sidecarStreamUrl } from '../url.ts';
 import { createDelivery, type DeliveryStats } from './delivery.ts';
 import { discoverSidecar } from './discovery.ts';
+import { clientReportEnvelope, envelopeDiscards } from './drops.ts';
 import { probeSidecar } from './health.ts';
 import { LaunchError, launchSidecar, spawnDetached } from './launcher.ts';
 import { type NodeConfig, resolveConfig, type SpotlightNodeOptions } from './options.ts';
+import { widenProcessingBuffer } from './processing.ts';
 import { addSidecarToBaggage, watchIncomingBaggage } from './propagation.ts';
 import { forceLocalSampling, type UpstreamRules } from './sampling.ts';
 import { rawSender } from './sender.ts';
@@ -99,6 +101,8 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
   const config = resolveConfig(options, env, debug);
   const probe = options.probe ?? ((url: string) => probeSidecar(url, Math.min(1000, config.sendTimeoutMs)));
   let adopted: string | undefined;
+  // The app's SDK, as its envelopes name it: the client report of what was dropped goes in its name.
+  let sdkHeader: Readonly<Record<string, unknown>> | undefined;
 
   const delivery = createDelivery({
     connect: async () => {
@@ -118,6 +122,7 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     sendTimeoutMs: config.sendTimeoutMs,
     // Child processes started from now on find the same sidecar.
     onConnected: (url) => publishUrl(env, url),
+    clientReport: (discarded) => serializeSdkEnvelope(clientReportEnvelope(discarded, sdkHeader ?? sdkOf(client), Date.now())),
     warn: log,
     debug,
   });
@@ -125,8 +130,10 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
   const announced = new WeakSet<object>();
   const copyLocally = (envelope: SentryEnvelopeLike): void => {
     try {
+      const sdk = envelope[0].sdk;
+      if (typeof sdk === 'object' && sdk !== null) sdkHeader = sdk as Record<string, unknown>;
       const bytes = serializeSdkEnvelope(envelope);
-      if (bytes) delivery.enqueue(bytes);
+      if (bytes) delivery.enqueue(bytes, envelopeDiscards(envelope));
     } catch {
       // Never let a local copy break the app's own sending.
     }
@@ -135,6 +142,9 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     announced.add(envelope);
     copyLocally(envelope);
   });
+  if (widenProcessingBuffer(client, config.maxQueue, (category) => delivery.dropped('queue_overflow', [{ category, quantity: 1 }]))) {
+    debug(`the SDK may process ${config.maxQueue} events at once for the local copy (its own limit: 64)`);
+  }
 
   const rules: UpstreamRules = config.unsampled ? forceLocalSampling(client) : { errorSampleRate: 1, logs: true };
   const transport = attachTransport(
@@ -197,6 +207,12 @@ function launch(
     probe,
     debug,
   });
+}
+
+/** The SDK's name and version as its envelope headers carry them (`getSdkMetadata`, SDK 8 to 11). */
+function sdkOf(client: SentryClientLike): Record<string, unknown> | undefined {
+  const sdk = (client as { getSdkMetadata?(): { sdk?: { name?: unknown; version?: unknown } } | undefined }).getSdkMetadata?.()?.sdk;
+  return typeof sdk?.name === 'string' ? { name: sdk.name, version: sdk.version } : undefined;
 }
 
 function publishUrl(env: Env, baseUrl: string): void {

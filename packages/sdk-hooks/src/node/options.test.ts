@@ -12,8 +12,8 @@ describe('resolveConfig', () => {
       idleExitSeconds: DEFAULT_IDLE_EXIT_SECONDS,
       autoStart: true,
       unsampled: true,
-      maxQueue: 200,
-      maxQueueBytes: 20 * 1024 * 1024,
+      maxQueue: 10_000,
+      maxQueueBytes: 64 * 1024 * 1024,
       sendTimeoutMs: 2000,
       startTimeoutMs: 5000,
     });

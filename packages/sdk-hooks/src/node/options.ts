@@ -20,9 +20,12 @@ export interface SpotlightNodeOptions {
   readonly stateFile?: string;
   /** Record every trace, log and error locally while the upstream copy keeps the app's sampling (default true). */
   readonly unsampled?: boolean;
-  /** Envelopes held while the sidecar starts (default 200); more are dropped and counted. */
+  /**
+   * Envelopes held while the sidecar starts or is busy, and events the SDK may process at once (default
+   * 10,000: what the sidecar keeps); more are dropped, counted and said.
+   */
   readonly maxQueue?: number;
-  /** Bytes held while the sidecar starts (default 20 MiB). */
+  /** Bytes held while the sidecar starts or is busy (default 64 MiB). */
   readonly maxQueueBytes?: number;
   /** Time limit of one send, ms (default 2000). */
   readonly sendTimeoutMs?: number;
@@ -59,6 +62,9 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_IDLE_EXIT_SECONDS = 900;
+/** A burst is held up to what the sidecar keeps by default (10,000 envelopes); the bytes bound guards memory. */
+export const DEFAULT_MAX_QUEUE = 10_000;
+export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 
 function envNumber(value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -87,8 +93,8 @@ export function resolveConfig(options: SpotlightNodeOptions, env: Env, debug: (l
     idleExitSeconds: options.idleExitSeconds ?? envNumber(env.SPOTLIGHT_IDLE_EXIT, 1, 7 * 24 * 3600) ?? DEFAULT_IDLE_EXIT_SECONDS,
     autoStart: options.autoStart ?? !isCi(env),
     unsampled: options.unsampled ?? true,
-    maxQueue: options.maxQueue ?? 200,
-    maxQueueBytes: options.maxQueueBytes ?? 20 * 1024 * 1024,
+    maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+    maxQueueBytes: options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES,
     sendTimeoutMs: options.sendTimeoutMs ?? 2000,
     startTimeoutMs: options.startTimeoutMs ?? 5000,
   };
