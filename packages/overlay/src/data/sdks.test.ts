@@ -98,6 +98,34 @@ describe('SDK summaries', () => {
     expect(new Date(api.lastSeen).toISOString()).toBe('2026-11-24T10:40:00.000Z');
   });
 
+  it("sums what the SDK's client reports say was dropped, on its row", () => {
+    const report = (id: string, discarded: unknown[]): StoredEnvelope => ({
+      id,
+      receivedAt: 20_000,
+      envelope: [
+        { sent_at: '2026-11-24T10:40:00.000Z', sdk: { name: 'sentry.javascript.node', version: '11.12.0' } },
+        [[{ type: 'client_report' }, { timestamp: 1, discarded_events: discarded }]],
+      ],
+    });
+    const sdks = selectSdks([
+      ...store(),
+      report('cr1', [
+        { reason: 'queue_overflow', category: 'error', quantity: 300 },
+        { reason: 'network_error', category: 'span', quantity: 4 },
+      ]),
+      report('cr2', [
+        { reason: 'queue_overflow', category: 'error', quantity: 20 },
+        { reason: 'queue_overflow', category: 'error', quantity: -5 },
+        { reason: 'queue_overflow', category: 'error', quantity: 'many' },
+      ]),
+    ]);
+    expect(row(sdks, 'api@1.0.0', '11.12.0').discarded).toEqual([
+      { reason: 'queue_overflow', category: 'error', quantity: 320 },
+      { reason: 'network_error', category: 'span', quantity: 4 },
+    ]);
+    expect(row(sdks, 'web@2.0.0', '11.12.0').discarded).toEqual([]);
+  });
+
   it('skips envelopes that name no SDK', () => {
     expect(selectSdks([{ id: 'x', receivedAt: 1, envelope: [{}, [[{ type: 'event' }, { message: 'hi' }]]] }])).toEqual([]);
   });

@@ -29,6 +29,15 @@ export interface DsnHint {
   readonly code: string;
 }
 
+/** What an SDK (or Spotlight's hook in its name) reported it dropped: its client reports' `discarded_events`, summed. */
+export interface DiscardedCount {
+  /** Sentry's outcome reason: `queue_overflow`, `network_error`, `sample_rate`, `ratelimit_backoff`... */
+  readonly reason: string;
+  /** Sentry's data category: `error`, `transaction`, `span`, `log_item`... */
+  readonly category: string;
+  readonly quantity: number;
+}
+
 export interface SdkSummary {
   readonly key: string;
   /** `sentry.javascript.node` */
@@ -43,6 +52,8 @@ export interface SdkSummary {
   readonly platform?: string;
   readonly integrations: readonly string[];
   readonly counts: Readonly<Partial<Record<TelemetryKind, number>>>;
+  /** Dropped before it reached Spotlight, largest first; empty when nothing was. */
+  readonly discarded: readonly DiscardedCount[];
   readonly envelopes: number;
   /**
    * When it sent its first and latest envelope (ms, the SDK's clock: `sent_at`, else the payload's
@@ -64,6 +75,8 @@ interface EnvelopeSdk {
   platform?: string | undefined;
   integrations?: readonly string[] | undefined;
   counts: Partial<Record<TelemetryKind, number>>;
+  /** `reason:category` to quantity, from client reports. */
+  discarded: Record<string, number>;
   /** When the SDK sent it (its own clock). */
   time: number;
 }
@@ -116,6 +129,7 @@ export const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | u
     name: asString(sdk?.name),
     version: asString(sdk?.version),
     counts: {},
+    discarded: {},
     time: timestampMs(header.sent_at) ?? Number.NaN,
   };
   const seen = (value: unknown): void => {
@@ -132,7 +146,15 @@ export const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | u
     const object = asObject(payload);
     if (object === undefined) continue;
     seen(object.timestamp);
-    if (itemHeader.type === 'event' || itemHeader.type === 'transaction') {
+    if (itemHeader.type === 'client_report') {
+      for (const line of asArray(object.discarded_events)) {
+        const discard = asObject(line);
+        const quantity = discard?.quantity;
+        if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) continue;
+        const key = `${asString(discard?.reason) ?? 'unknown'}:${asString(discard?.category) ?? 'default'}`;
+        found.discarded[key] = (found.discarded[key] ?? 0) + quantity;
+      }
+    } else if (itemHeader.type === 'event' || itemHeader.type === 'transaction') {
       const eventSdk = asObject(object.sdk);
       fill('name', asString(eventSdk?.name));
       fill('version', asString(eventSdk?.version));
@@ -212,6 +234,7 @@ interface Accumulator {
   key: string;
   parts: EnvelopeSdk;
   counts: Partial<Record<TelemetryKind, number>>;
+  discarded: Record<string, number>;
   envelopes: number;
   firstSeen: number;
   lastSeen: number;
@@ -219,6 +242,7 @@ interface Accumulator {
 
 function merge(into: Accumulator, sdk: EnvelopeSdk): void {
   for (const [kind, count] of Object.entries(sdk.counts) as [TelemetryKind, number][]) into.counts[kind] = (into.counts[kind] ?? 0) + count;
+  for (const [key, quantity] of Object.entries(sdk.discarded)) into.discarded[key] = (into.discarded[key] ?? 0) + quantity;
   for (const key of ['version', 'release', 'environment', 'serverName', 'serviceName', 'runtime', 'platform', 'integrations'] as const) {
     // The latest envelope wins: a restarted service may have changed its configuration.
     if (sdk[key] !== undefined) (into.parts as unknown as Record<string, unknown>)[key] = sdk[key];
@@ -226,6 +250,15 @@ function merge(into: Accumulator, sdk: EnvelopeSdk): void {
   into.envelopes += 1;
   into.firstSeen = Math.min(into.firstSeen, sdk.time);
   into.lastSeen = Math.max(into.lastSeen, sdk.time);
+}
+
+function discardedCounts(byKey: Readonly<Record<string, number>>): DiscardedCount[] {
+  return Object.entries(byKey)
+    .map(([key, quantity]) => {
+      const colon = key.indexOf(':');
+      return { reason: key.slice(0, colon), category: key.slice(colon + 1), quantity };
+    })
+    .sort((a, b) => b.quantity - a.quantity || a.reason.localeCompare(b.reason) || a.category.localeCompare(b.category));
 }
 
 /**
@@ -239,7 +272,15 @@ export const selectSdks = memoizeLast((envelopes: readonly StoredEnvelope[]): re
   const add = (key: string, sdk: EnvelopeSdk): Accumulator => {
     let row = rows.get(key);
     if (row === undefined) {
-      row = { key, parts: { ...sdk, counts: {} }, counts: {}, envelopes: 0, firstSeen: sdk.time, lastSeen: sdk.time };
+      row = {
+        key,
+        parts: { ...sdk, counts: {}, discarded: {} },
+        counts: {},
+        discarded: {},
+        envelopes: 0,
+        firstSeen: sdk.time,
+        lastSeen: sdk.time,
+      };
       rows.set(key, row);
     }
     merge(row, sdk);
@@ -265,6 +306,7 @@ export const selectSdks = memoizeLast((envelopes: readonly StoredEnvelope[]): re
         service: makeService({ ...parts, sdkName: parts.name, sdkVersion: parts.version }),
         integrations: parts.integrations ?? [],
         counts: row.counts,
+        discarded: discardedCounts(row.discarded),
         envelopes: row.envelopes,
         firstSeen: row.firstSeen,
         lastSeen: row.lastSeen,

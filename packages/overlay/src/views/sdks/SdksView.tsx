@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type SdkSummary, selectSdks, type TelemetryKind } from '../../data/sdks.ts';
+import { type DiscardedCount, type SdkSummary, selectSdks, type TelemetryKind } from '../../data/sdks.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { EmptyState } from '../../ui/components.tsx';
 import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
@@ -26,6 +26,33 @@ const KIND_LABELS: readonly [TelemetryKind, string, string, string][] = [
   ['client_report', 'client report', 'client reports', 'text-fg-faint'],
   ['other', 'other item', 'other items', 'text-fg-faint'],
 ];
+
+const REASON_LABELS: Readonly<Record<string, string>> = {
+  queue_overflow: 'no room in a burst',
+  network_error: 'no sidecar reachable',
+  send_error: 'refused',
+  ratelimit_backoff: 'rate limited',
+  sample_rate: 'sampled out',
+  before_send: 'beforeSend',
+  event_processor: 'an event processor',
+  buffer_overflow: 'buffer full',
+};
+
+function discardText(discard: DiscardedCount): string {
+  const reason = REASON_LABELS[discard.reason] ?? discard.reason.replaceAll('_', ' ');
+  return `${formatCount(discard.quantity)} ${discard.category.replaceAll('_', ' ')} (${reason})`;
+}
+
+/** Client reports: what the SDK, or Spotlight's hook in its name, could not deliver. Nothing lost silently. */
+function Dropped({ discarded }: { discarded: readonly DiscardedCount[] }) {
+  const total = discarded.reduce((sum, discard) => sum + discard.quantity, 0);
+  return (
+    <div data-testid="sdk-dropped" data-count={total} className="border-t border-line/70 px-4 py-2 text-[12px] text-amber-300">
+      <span className="font-semibold tabular-nums">{formatCount(total)}</span> dropped before reaching Spotlight:{' '}
+      <span className="text-fg-muted">{discarded.map(discardText).join(', ')}</span>
+    </div>
+  );
+}
 
 function Fact({ label, value }: { label: string; value: string | undefined }) {
   return (
@@ -72,7 +99,7 @@ function DsnHintBlock({ sdk }: { sdk: SdkSummary }) {
   );
 }
 
-function SdkCard({ sdk, index, now }: { sdk: SdkSummary; index: number; now: number }) {
+export function SdkCard({ sdk, index, now }: { sdk: SdkSummary; index: number; now: number }) {
   const counts = KIND_LABELS.filter(([kind]) => (sdk.counts[kind] ?? 0) > 0);
   return (
     <li
@@ -117,6 +144,7 @@ function SdkCard({ sdk, index, now }: { sdk: SdkSummary; index: number; now: num
           )}
         </span>
       </div>
+      {sdk.discarded.length > 0 && <Dropped discarded={sdk.discarded} />}
       <DsnHintBlock sdk={sdk} />
     </li>
   );
