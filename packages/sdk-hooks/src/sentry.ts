@@ -50,13 +50,13 @@ function clientOf(scope: unknown): SentryClientLike | undefined {
 }
 
 /**
- * The client an app initialized, found through Sentry's global carrier (`globalThis.__SENTRY__`, where
- * SDK 8+ keep one slot per version): the current scope of the active async-context strategy first,
- * then the default scopes, the version the carrier names first.
+ * The scopes that may hold the client an app initialized, found through Sentry's global carrier
+ * (`globalThis.__SENTRY__`, where SDK 8+ keep one slot per version): the current scope of the active
+ * async-context strategy first, then the default scopes, the version the carrier names first.
  */
-export function findSentryClient(globalObject: object = globalThis): SentryClientLike | undefined {
+export function* sentryScopes(globalObject: object = globalThis): Generator<object> {
   const carrier = (globalObject as { __SENTRY__?: unknown }).__SENTRY__;
-  if (typeof carrier !== 'object' || carrier === null) return undefined;
+  if (typeof carrier !== 'object' || carrier === null) return;
   const slots = carrier as Record<string, unknown>;
   const named = typeof slots.version === 'string' ? [slots.version] : [];
   const versions = [...new Set([...named, ...Object.keys(slots).filter((key) => /^\d+\.\d+/.test(key))])];
@@ -79,9 +79,16 @@ export function findSentryClient(globalObject: object = globalThis): SentryClien
       } catch {
         continue;
       }
-      const client = clientOf(scope);
-      if (client) return client;
+      if (typeof scope === 'object' && scope !== null) yield scope;
     }
+  }
+}
+
+/** The client an app initialized, from the first of `sentryScopes()` that holds one. */
+export function findSentryClient(globalObject: object = globalThis): SentryClientLike | undefined {
+  for (const scope of sentryScopes(globalObject)) {
+    const client = clientOf(scope);
+    if (client) return client;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@
 // Sentry event (the app's integrations, scopes and `beforeSend` apply) that reaches Spotlight (and Sentry, with
 // a DSN) like every other. The client is found through Sentry's global carrier, so any SDK 8 to 11 works and
 // nothing here imports `@sentry/*`.
+import { spotlightHandleOf } from '../node/integration.ts';
 import { findSentryClient, type SentryClientLike } from '../sentry.ts';
 
 interface HintLike {
@@ -122,11 +123,10 @@ function drained(client: SdkClient, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve) => setTimeout(resolve, timeoutMs));
 }
 
-/** Where the app's Spotlight integration (ours) sends, once it has found the sidecar. */
+/** Where Spotlight's hook on the app's client sends, once it has found the sidecar. */
 export function integrationSidecarUrl(client: SdkClient): string | undefined {
-  const integration = client.getIntegrationByName?.('Spotlight') as { handle?: { sidecarUrl?: () => string | undefined } } | undefined;
   try {
-    return integration?.handle?.sidecarUrl?.() ?? undefined;
+    return spotlightHandleOf(client)?.sidecarUrl() ?? undefined;
   } catch {
     return undefined;
   }

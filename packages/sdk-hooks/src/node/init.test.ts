@@ -15,13 +15,17 @@ describe('init with a client already set up', () => {
     expect(init({ client, env: {}, log: () => {} })).toBe(handle);
   });
 
-  it("leaves Sentry's own Spotlight integration in charge, saying so", () => {
-    const client = new FakeClient();
+  it("takes over from Sentry's own Spotlight integration, which cannot start a sidecar", async () => {
+    const client = new FakeClient({ spotlight: true });
     client.integrations.set('Spotlight', { name: 'Spotlight' });
     const lines: string[] = [];
-    const handle = init({ client, env: {}, log: (line) => lines.push(line) });
-    expect([handle.enabled, handle.reason]).toEqual([false, "Sentry's spotlight option is active"]);
-    expect(lines).toEqual(["Sentry's own Spotlight integration (the `spotlight` option) is active; leaving it in charge"]);
+    const handle = init({ client, env: {}, debug: true, log: (line) => lines.push(line) });
+    expect([handle.enabled, handle.transport]).toEqual([true, 'installed']);
+    expect(client.hooks.get('beforeEnvelope')).toHaveLength(1);
+    expect(lines).toContain("Sentry's own Spotlight integration is set up: Spotlight sends in its place (nothing is sent twice)");
+    // Twice is once.
+    expect(init({ client, env: {}, log: () => {} })).toBe(handle);
+    client.emit('close');
   });
 
   it('in production touches nothing: no hook, no transport, no module loaded', () => {

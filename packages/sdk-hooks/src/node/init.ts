@@ -9,14 +9,17 @@ import { pathToFileURL } from 'node:url';
 import { type Env, spotlightActivation } from '../environment.ts';
 import { findSentryClient, type SentryClientLike } from '../sentry.ts';
 import {
+  hookClient,
   INTEGRATION_NAME,
   inertHandle,
   type SpotlightHandle,
   type SpotlightIntegration,
+  spotlightHandleOf,
   spotlightIntegration,
   stderrLog,
 } from './integration.ts';
 import type { SpotlightNodeOptions } from './options.ts';
+import { onNewClients } from './reinit.ts';
 
 /** `@sentry/node` as far as `init` uses it (SDK 8 to 11). */
 export interface SentryNodeModule {
@@ -64,12 +67,11 @@ export function init(options: SpotlightInitOptions = {}): SpotlightHandle {
 
 function attach(client: ClientWithIntegrations, options: SpotlightInitOptions): SpotlightHandle {
   const log = options.log ?? stderrLog;
-  const installed = client.getIntegrationByName?.(INTEGRATION_NAME) as Partial<SpotlightIntegration> | undefined;
-  if (installed) {
-    if (installed.handle) return installed.handle;
-    log("Sentry's own Spotlight integration (the `spotlight` option) is active; leaving it in charge");
-    return inertHandle({ enabled: false, reason: "Sentry's spotlight option is active" });
-  }
+  const existing = spotlightHandleOf(client);
+  if (existing) return existing;
+  // Sentry's own Spotlight integration (its `spotlight` option, or SENTRY_SPOTLIGHT) cannot start a
+  // sidecar: Spotlight does its job instead.
+  if (client.getIntegrationByName?.(INTEGRATION_NAME)) return hookClient(client, options, { takeOver: true });
   if (!client.addIntegration) {
     log('this Sentry client cannot take integrations after init; add spotlightIntegration() to Sentry.init instead');
     return inertHandle({ enabled: false, reason: 'client has no addIntegration' });
@@ -93,13 +95,13 @@ function initSentry(options: SpotlightInitOptions, env: Env): SpotlightHandle {
     log('@sentry/node is not installed: install it, or call Sentry.init() yourself with spotlightIntegration()');
     return inertHandle({ enabled: false, reason: '@sentry/node is not installed' });
   }
-  const integration = spotlightIntegration(options);
+  let integration = spotlightIntegration(options);
   const sentryOptions = options.sentryOptions ?? {};
   // Local only (no DSN): nothing leaves the machine, so record everything, request data included.
   const localOnly = !sentryOptions.dsn && !env.SENTRY_DSN;
   const profiling = profilingFor(options, sentryOptions);
   const added = profiling ? [integration, profiling.nodeProfilingIntegration()] : [integration];
-  sentry.init({
+  const client = sentry.init({
     tracesSampleRate: 1,
     ...(localOnly ? { sendDefaultPii: true, enableLogs: true, _experiments: { enableLogs: true } } : {}),
     // Continuous profiling while any span runs: each request's flame graph (the profiler sends `profile_chunk`s).
@@ -107,7 +109,43 @@ function initSentry(options: SpotlightInitOptions, env: Env): SpotlightHandle {
     ...sentryOptions,
     integrations: withIntegration(sentryOptions.integrations as Integrations, added),
   });
-  return integration.handle ?? inertHandle({ enabled: false, reason: 'Sentry did not set up the integration' });
+  const first = integration.handle;
+  if (!first) return inertHandle({ enabled: false, reason: 'Sentry did not set up the integration' });
+  // The app may call Sentry.init itself afterwards: its client gets Spotlight too, and the handle follows it.
+  const initialized = typeof client === 'object' && client !== null ? client : findSentryClient();
+  if (first.enabled && initialized) {
+    onNewClients(initialized, (next) => {
+      const integrations = (next.getOptions() as { integrations: { name: string }[] }).integrations;
+      const own = integrations.find((i): i is SpotlightIntegration => i.name === INTEGRATION_NAME && 'handle' in i);
+      if (own) {
+        integration = own;
+        return;
+      }
+      // Sentry's own (SENTRY_SPOTLIGHT) gives way: Spotlight's sends everything, once.
+      for (let i = integrations.length - 1; i >= 0; i--) if (integrations[i]?.name === INTEGRATION_NAME) integrations.splice(i, 1);
+      integration = spotlightIntegration(options);
+      integrations.push(integration);
+    });
+  }
+  return followingHandle(() => integration.handle ?? first);
+}
+
+/** The handle of whichever client Spotlight hooked last. */
+function followingHandle(current: () => SpotlightHandle): SpotlightHandle {
+  return {
+    get enabled() {
+      return current().enabled;
+    },
+    get reason() {
+      return current().reason;
+    },
+    get transport() {
+      return current().transport;
+    },
+    sidecarUrl: () => current().sidecarUrl(),
+    stats: () => current().stats(),
+    flush: (timeoutMs) => current().flush(timeoutMs),
+  };
 }
 
 function withIntegration(integrations: Integrations, added: readonly { name: string }[]): unknown {

@@ -19,6 +19,7 @@ import { addSidecarToBaggage, watchIncomingBaggage } from './propagation.ts';
 import { forceLocalSampling, type UpstreamRules } from './sampling.ts';
 import { rawSender } from './sender.ts';
 import { resolveSidecarCli, SIDECAR_CLI_MISSING } from './sidecarCli.ts';
+import { sdkSpotlightTarget, stopSdkSpotlightRequests } from './takeover.ts';
 import { attachTransport, type TransportMode } from './transport.ts';
 import { upstreamEnvelope } from './upstream.ts';
 
@@ -63,13 +64,41 @@ export function stderrLog(line: string): void {
   process.stderr.write(`[spotlight] ${line}\n`);
 }
 
+// The connection of each client hooked, also where Sentry's own integration holds the name `Spotlight`.
+const handles = new WeakMap<object, SpotlightHandle>();
+
+/** Spotlight's connection to `client`, if it has one. */
+export function spotlightHandleOf(client: object): SpotlightHandle | undefined {
+  const named = (client as { getIntegrationByName?(name: string): unknown }).getIntegrationByName?.(INTEGRATION_NAME) as
+    | Partial<SpotlightIntegration>
+    | undefined;
+  return handles.get(client) ?? named?.handle;
+}
+
+export interface ConnectOptions {
+  /**
+   * Sentry's own Spotlight integration is set up on this client: Spotlight sends in its place and stops
+   * its requests (see takeover.ts).
+   */
+  readonly takeOver?: boolean;
+}
+
+/** Hooks `client` (once: a second call gives the first connection). */
+export function hookClient(client: SentryClientLike, options: SpotlightNodeOptions, connect: ConnectOptions = {}): SpotlightHandle {
+  const existing = handles.get(client);
+  if (existing) return existing;
+  const handle = connectClient(client, options, connect);
+  handles.set(client, handle);
+  return handle;
+}
+
 export function spotlightIntegration(options: SpotlightNodeOptions = {}): SpotlightIntegration {
   let handle: SpotlightHandle | undefined;
   return {
     name: INTEGRATION_NAME,
     setup(client) {
       try {
-        handle = connectClient(client, options);
+        handle = hookClient(client, options);
       } catch (error) {
         // Spotlight must never break the app's Sentry setup.
         (options.log ?? stderrLog)(`could not hook the Sentry client: ${error instanceof Error ? error.message : String(error)}`);
@@ -87,7 +116,7 @@ interface ClientOptionsLike {
 }
 
 /** Hooks a client: nothing at all happens unless Spotlight is active, and nothing starts before the first envelope. */
-export function connectClient(client: SentryClientLike, options: SpotlightNodeOptions): SpotlightHandle {
+export function connectClient(client: SentryClientLike, options: SpotlightNodeOptions, connect: ConnectOptions = {}): SpotlightHandle {
   const env: Env = options.env ?? process.env;
   const clientOptions = client.getOptions() as ClientOptionsLike;
   const log = options.log ?? stderrLog;
@@ -173,6 +202,16 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
       }
     });
     client.on('close', stop);
+  }
+  if (connect.takeOver) {
+    const target = sdkSpotlightTarget((clientOptions as { spotlight?: unknown }).spotlight);
+    let told = false;
+    const stop = stopSdkSpotlightRequests(target, () => {
+      if (!told) debug(`stopped a request of Sentry's own Spotlight integration to ${target?.href ?? 'the sidecar'}: Spotlight sends it`);
+      told = true;
+    });
+    client.on('close', stop);
+    debug("Sentry's own Spotlight integration is set up: Spotlight sends in its place (nothing is sent twice)");
   }
   debug(`on (${activation.reason}); the sidecar is looked for at the first envelope`);
 

@@ -5,8 +5,20 @@
  */
 import { join } from 'node:path';
 import type { WireEnvelope } from '@spotlight/envelope';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APPS_DIR, childEnv, ensureBuilt, errorValues, killAll, payloads, readStream, runNode, sidecarPids, tempDir } from './processes.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  APPS_DIR,
+  childEnv,
+  ensureBuilt,
+  errorValues,
+  killAll,
+  payloads,
+  readStream,
+  runNode,
+  sidecarPids,
+  spans,
+  tempDir,
+} from './processes.ts';
 import { freePort } from './servers.ts';
 
 interface Report {
@@ -22,6 +34,15 @@ function report(stdout: string): Report {
   const line = stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`no report in: ${stdout}`);
   return JSON.parse(line) as Report;
+}
+
+/** Names of spans and transactions: SDK 8 to 10 send transactions, 11 span-v2 containers. */
+function spanNames(envelopes: readonly WireEnvelope[]): string[] {
+  return [...payloads(envelopes, 'transaction').map((tx) => String(tx.transaction)), ...spans(envelopes).map((span) => span.name)];
+}
+
+function releases(envelopes: readonly WireEnvelope[]): unknown[] {
+  return payloads(envelopes, 'event').map((event) => event.release);
 }
 
 /** Sums of the `discarded_events` of the client reports on the stream. */
@@ -42,6 +63,73 @@ function newStateFile(): string {
   const path = join(tempDir(), 'sidecar.json');
   stateFiles.push(path);
   return path;
+}
+
+async function stopSidecars(stateFile: string): Promise<void> {
+  for (const pid of sidecarPids(stateFile)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+export type InitOrder = 'sentry-first' | 'spotlight-first' | 'integration';
+const ORDERS: readonly InitOrder[] = ['sentry-first', 'spotlight-first', 'integration'];
+/** `SENTRY_SPOTLIGHT` as people set it: not at all, Sentry's "on" values, and a URL (here: the sidecar's port). */
+const SPOTLIGHT_ENV: readonly string[] = ['unset', '1', 'true', 'a URL'];
+
+/**
+ * Every init order × every `SENTRY_SPOTLIGHT`: one sidecar is started where none answers (on the port
+ * the URL names, when it names one), and the script's error and span arrive once each, with the app's
+ * own options (its release) applied; no envelope leaves the process through Sentry's own integration.
+ */
+export function initOrderScenarios(sdkModule: string): void {
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => killAll(stateFiles));
+
+  describe.each(ORDERS)('%s', { timeout: 90_000 }, (order) => {
+    it.each(SPOTLIGHT_ENV)('SENTRY_SPOTLIGHT=%s', async (spotlightEnv) => {
+      const stateFile = newStateFile();
+      const port = await freePort();
+      const tag = `${order}-${spotlightEnv.replace(' ', '-')}`;
+      const run = await runNode(
+        [join(APPS_DIR, 'init-order.mjs')],
+        childEnv({
+          SDK_MODULE: sdkModule,
+          INIT_ORDER: order,
+          TEST_TAG: tag,
+          // With a URL, the port setting points elsewhere: the URL must win.
+          SPOTLIGHT_PORT: String(spotlightEnv === 'a URL' ? await freePort() : port),
+          SPOTLIGHT_STATE_FILE: stateFile,
+          SPOTLIGHT_IDLE_EXIT: '60',
+          ...(spotlightEnv === 'unset'
+            ? {}
+            : { SENTRY_SPOTLIGHT: spotlightEnv === 'a URL' ? `http://localhost:${port}/stream` : spotlightEnv }),
+        }),
+        60_000,
+      );
+      try {
+        expect(run.code, run.stderr).toBe(0);
+        const r = report(run.stdout);
+        expect(r, run.stderr).toMatchObject({ enabled: true, url: `http://localhost:${port}`, envelopePostsSent: 0 });
+        expect(r.stats).toMatchObject({ dropped: 0, rejected: 0, queued: 0 });
+        expect(sidecarPids(stateFile)).toHaveLength(1);
+        const envelopes = await readStream(
+          `http://localhost:${port}`,
+          (e) => errorValues(e).length > 0 && spanNames(e).includes(`span ${tag}`),
+          15_000,
+        );
+        // Once each: nothing sent twice.
+        expect(errorValues(envelopes)).toEqual([`error ${tag}`]);
+        expect(spanNames(envelopes).filter((name) => name === `span ${tag}`)).toHaveLength(1);
+        expect(releases(envelopes)).toEqual([`app@${tag}`]);
+      } finally {
+        await stopSidecars(stateFile);
+      }
+    });
+  });
 }
 
 /**
