@@ -6,7 +6,8 @@ import { errorPageHtml } from './error-page-html.ts';
 import { describeThrown, exceptionValues } from './exception.ts';
 import { requestInfo, routeOf } from './request.ts';
 import { captureWithSdk, integrationSidecarUrl, type SdkClient, spotlightConnectedClient } from './sentry-sdk.ts';
-import { eventEnvelope, type FoundSidecar, findSidecar, isSpotlightEnabled, postEnvelope } from './sidecar-client.ts';
+import { eventEnvelope, isSpotlightEnabled, postEnvelope } from './sidecar-client.ts';
+import { keepSidecar } from './sidecar-keeper.ts';
 
 export interface ErrorPageOptions {
   /** The sidecar's URL. Default: found like the Node hooks find it (`SENTRY_SPOTLIGHT`, the state file, http://localhost:8969). */
@@ -61,14 +62,10 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
   // Read once, ahead of the first error: the details are collected synchronously when an error comes.
   let packageInfo: PackageInfo | undefined;
   const packageLookup = enabled ? findPackage(cwd).then((found) => (packageInfo = found)) : Promise.resolve(undefined);
-  let sidecar: Promise<FoundSidecar> | undefined;
-  // Looked for at the first error, not at startup; looked for again after a failure (it may have been started since).
-  const sidecarUrl = async (): Promise<string> => {
-    sidecar ??= findSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart });
-    const found = await sidecar;
-    if (found.source === 'unreachable') sidecar = undefined;
-    return found.url;
-  };
+  // Looked for at the first error, not at startup; at each error after that, made to answer again (it may
+  // have exited on idle since).
+  const keeper = keepSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart });
+  const sidecarUrl = async (): Promise<string> => (await keeper.ensure()).url;
 
   return function spotlightErrorPageMiddleware(error, req, res, next) {
     if (!enabled || res.headersSent || !shouldHandle(error)) {

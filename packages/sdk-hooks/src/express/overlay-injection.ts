@@ -1,6 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { type OverlayInitOptions, overlayScriptTags } from './error-page-html.ts';
-import { configuredSidecarUrl, findSidecar, isSpotlightEnabled } from './sidecar-client.ts';
+import { configuredSidecarUrl, isSpotlightEnabled } from './sidecar-client.ts';
+import { keepSidecar } from './sidecar-keeper.ts';
 
 export interface OverlayInjectionOptions {
   /** The sidecar's URL. Default: found like the Node hooks find it (`SENTRY_SPOTLIGHT`, the state file, http://localhost:8969). */
@@ -23,24 +24,44 @@ const BODY_OPEN = /<body(?:\s[^>]*)?>/i;
 /**
  * Adds the overlay to every HTML response (rendered templates, static .html, streamed pages) in development,
  * so that a server-rendered app gets Spotlight without touching its templates. Other responses pass untouched,
- * as do compressed ones (register it before compression middleware).
+ * as do compressed ones (register it before compression middleware). Each page load makes sure a sidecar
+ * answers (a cached health probe; started again when it exited on idle), so that the overlay loads.
  */
 export function spotlightOverlay(options: OverlayInjectionOptions = {}): RequestHandler {
   const env = options.env ?? process.env;
   const enabled = options.enabled ?? isSpotlightEnabled(env);
   const tagsFor = (sidecarUrl: string) => overlayScriptTags({ ...options.initOptions, sidecarUrl });
   let tags = tagsFor(configuredSidecarUrl(options.sidecarUrl, env));
-  if (enabled) {
-    // Pages are answered at once with the configured address; the found (or started) sidecar replaces it.
-    void findSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart }).then((found) => {
+  const keeper = keepSidecar({ sidecarUrl: options.sidecarUrl, env, autoStart: options.autoStart });
+  const ensure = () =>
+    keeper.ensure().then((found) => {
       if (found.source !== 'unreachable') tags = tagsFor(found.url);
     });
-  }
+  // Looked for (and started) at startup, so that the first page already finds it.
+  if (enabled) void ensure();
   const maxBuffer = options.maxBufferBytes ?? 256 * 1024;
   return function spotlightOverlayMiddleware(req, res, next) {
-    if (enabled && req.method !== 'HEAD') injectInto(res, tags, maxBuffer);
-    next();
+    if (!enabled || req.method === 'HEAD') {
+      next();
+      return;
+    }
+    if (!loadsPage(req)) {
+      injectInto(res, tags, maxBuffer);
+      next();
+      return;
+    }
+    // A page the browser shows loads the overlay from the sidecar: make sure one answers (it may have
+    // exited on idle since the last page) before the page names it.
+    void ensure().finally(() => {
+      injectInto(res, tags, maxBuffer);
+      next();
+    });
   };
+}
+
+/** A navigation (or a frame): what the browser shows, and so what loads the overlay. */
+function loadsPage(req: Request): boolean {
+  return req.method === 'GET' && /\btext\/html\b/i.test(req.headers.accept ?? '');
 }
 
 type WriteCallback = (error?: Error | null) => void;

@@ -189,6 +189,37 @@ describe('lazy sidecar, real processes', { timeout: 120_000 }, () => {
     expect(await probeSidecar(`http://localhost:${portB}`)).toMatchObject({ kind: 'down' });
   });
 
+  it('a running service brings a sidecar back at the next event after the one it started exited on idle', async () => {
+    const dir = tempDir();
+    const stateFile = stateFileIn(dir);
+    const port = await freePort();
+    const service = startNode(
+      ['--import', INSTRUMENT, SERVICE],
+      childEnv({ SERVICE_NAME: 'svc', SPOTLIGHT_PORT: String(port), SPOTLIGHT_STATE_FILE: stateFile, SPOTLIGHT_IDLE_EXIT: '2' }),
+    );
+    const servicePort = (await service.ready).port as number;
+    const event = async (tag: string) => {
+      await fetch(`http://127.0.0.1:${servicePort}/hop?tag=${tag}`);
+      await fetch(`http://127.0.0.1:${servicePort}/flush`);
+    };
+
+    await event('before');
+    const [first] = sidecarPids(stateFile);
+    expect(first, service.output()).toBeDefined();
+    const before = await readStream(`http://localhost:${port}`, (e) => errorValues(e).length > 0, 20_000);
+    expect(errorValues(before)).toEqual(['error in svc (before)']);
+    // Nobody sends, nobody watches: it exits.
+    expect(await waitForExit(first ?? 0, 30_000)).toBe(true);
+    expect(await probeSidecar(`http://localhost:${port}`)).toMatchObject({ kind: 'down' });
+
+    await event('after');
+    const [second] = sidecarPids(stateFile);
+    expect(second, service.output()).toBeDefined();
+    expect(second).not.toBe(first);
+    const after = await readStream(`http://localhost:${port}`, (e) => errorValues(e).length > 0, 20_000);
+    expect(errorValues(after)).toEqual(['error in svc (after)']);
+  });
+
   it('when another program holds the port, starts the sidecar on a free port and publishes it', async () => {
     const dir = tempDir();
     const stateFile = stateFileIn(dir);
