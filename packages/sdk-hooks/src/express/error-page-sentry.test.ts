@@ -58,18 +58,27 @@ describe('spotlightErrorPage with the app Sentry SDK', () => {
     }
   });
 
-  it('sends the event itself when the SDK drops it (Dedupe: the same error as the previous event)', async () => {
+  it("counts a reload: the same error again is the SDK's event again, which Dedupe does not drop for Spotlight", async () => {
     const server = await serve(appWith((app) => app.use(spotlightErrorPage({ env, cwd: PACKAGE_DIR, sidecarUrl: recorder.url }))));
     try {
       const eventIds: string[] = [];
-      for (let reload = 0; reload < 2; reload++) {
+      for (let reload = 0; reload < 3; reload++) {
         const response = await fetch(`${server.url}/reports/1900`, { headers: { accept: 'text/html' } });
         eventIds.push(String(initOptionsOf(await response.text()).startFrom).replace('/errors/events/', ''));
       }
-      const [first, second] = await Promise.all(eventIds.map((id) => recorder.nextEvent(id)));
-      expect(first?.sdk).toMatchObject({ name: 'sentry.javascript.node' });
-      expect(second?.sdk).toMatchObject({ name: 'spotlight.express' });
-      expect(second?.exception).toMatchObject({ values: [{ type: 'RangeError', value: 'Year 1900 is before the first report' }] });
+      expect(new Set(eventIds).size).toBe(3);
+      const events = await Promise.all(eventIds.map((id) => recorder.nextEvent(id)));
+      // Each a full SDK event (release and all), with the same frames: one issue, counted 3.
+      const frames = (event: Record<string, unknown>) =>
+        (
+          event.exception as { values: { stacktrace: { frames: { module?: string; filename?: string; function?: string }[] } }[] }
+        ).values[0]?.stacktrace.frames.map((frame) => `${frame.module ?? frame.filename} ${frame.function}`);
+      for (const event of events) {
+        expect(event.sdk).toMatchObject({ name: 'sentry.javascript.node' });
+        expect(event.release).toBe('shop@1.2.3');
+        expect(event.exception).toMatchObject({ values: [{ type: 'RangeError', value: 'Year 1900 is before the first report' }] });
+        expect(frames(event)).toEqual(frames(events[0] ?? {}));
+      }
     } finally {
       await server.close();
     }

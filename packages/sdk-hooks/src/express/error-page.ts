@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import packageJson from '../../package.json' with { type: 'json' };
+import { hookClient, spotlightHandleOf } from '../node/integration.ts';
 import { collectEnvironment, findPackage, type PackageInfo } from './environment.ts';
 import { buildErrorEvent, detailContexts, detailTags, type ErrorDetails, newEventId } from './error-event.ts';
 import { errorPageHtml } from './error-page-html.ts';
@@ -78,6 +79,8 @@ export function spotlightErrorPage(options: ErrorPageOptions = {}): ErrorRequest
       environment: collectEnvironment({ env, cwd }, packageInfo),
     };
     const client = options.useSentrySdk === false ? undefined : spotlightConnectedClient();
+    // Sentry's own Spotlight integration cannot start a sidecar nor keep a repeated error: Spotlight takes over.
+    if (client && !spotlightHandleOf(client)) hookClient(client, { env }, { takeOver: true });
     const eventId = newEventId();
     // Synchronously, while the SDK may still be processing its own capture of this error.
     const viaSdk = client

@@ -3,6 +3,7 @@
 // a DSN) like every other. The client is found through Sentry's global carrier, so any SDK 8 to 11 works and
 // nothing here imports `@sentry/*`.
 import { spotlightHandleOf } from '../node/integration.ts';
+import { markNewOccurrence } from '../node/repeats.ts';
 import { findSentryClient, type SentryClientLike } from '../sentry.ts';
 
 interface HintLike {
@@ -85,7 +86,7 @@ function enrich(event: EventLike, enrichment: Enrichment): void {
  * `@sentry/node` does, as does `Sentry.setupExpressErrorHandler`), follows that capture. Must be called
  * synchronously from the error handler: the SDK processes its events asynchronously, and the details are
  * attached while it does. Resolves with the id of the event the SDK kept, or undefined when it dropped it
- * (Dedupe drops an error identical to the previous one: a developer reloading a failing page).
+ * (the app's `beforeSend`, or Dedupe where Spotlight's integration is not there to keep a repeated error).
  */
 export function captureWithSdk(
   client: SdkClient,
@@ -95,6 +96,8 @@ export function captureWithSdk(
 ): Promise<string | undefined> {
   const tracker = trackerFor(client);
   const target: object = error !== null && typeof error === 'object' ? error : Object(error);
+  // A reload fails a new request: not the second capture Sentry's Dedupe is there to drop.
+  markNewOccurrence(target);
   tracker.enrichments.set(target, enrichment);
   const kept = new Promise<string>((resolve) => tracker.outcomes.set(target, resolve));
   const alreadyCaptured = (target as { __sentry_captured__?: unknown }).__sentry_captured__ === true;

@@ -16,6 +16,7 @@ import { LaunchError, launchSidecar, spawnDetached } from './launcher.ts';
 import { type NodeConfig, resolveConfig, type SpotlightNodeOptions } from './options.ts';
 import { widenProcessingBuffer } from './processing.ts';
 import { addSidecarToBaggage, watchIncomingBaggage } from './propagation.ts';
+import { keepRepeatedErrors, withoutLocalOnly } from './repeats.ts';
 import { forceLocalSampling, type UpstreamRules } from './sampling.ts';
 import { rawSender } from './sender.ts';
 import { resolveSidecarCli, SIDECAR_CLI_MISSING } from './sidecarCli.ts';
@@ -127,7 +128,10 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     debug(`off: ${activation.reason}`);
     return inertHandle(activation);
   }
-  const config = resolveConfig(options, env, debug);
+  // Taking over from Sentry's own integration: the sidecar it was told to send to is the one to use.
+  const sdkSpotlight = (clientOptions as { spotlight?: unknown }).spotlight;
+  const takenOverUrl = connect.takeOver && typeof sdkSpotlight === 'string' ? sdkSpotlight : undefined;
+  const config = resolveConfig({ ...options, sidecarUrl: options.sidecarUrl ?? takenOverUrl }, env, debug);
   const probe = options.probe ?? ((url: string) => probeSidecar(url, Math.min(1000, config.sendTimeoutMs)));
   let adopted: string | undefined;
   // The app's SDK, as its envelopes name it: the client report of what was dropped goes in its name.
@@ -176,15 +180,27 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
   }
 
   const rules: UpstreamRules = config.unsampled ? forceLocalSampling(client) : { errorSampleRate: 1, logs: true };
+  const localOnly = new Set<string>();
   const transport = attachTransport(
     client,
-    (envelope) => upstreamEnvelope(envelope, rules),
+    (envelope) => {
+      const upstream = withoutLocalOnly(envelope, localOnly);
+      return upstream && upstreamEnvelope(upstream, rules);
+    },
     (timeout) => delivery.flush(timeout),
     // The profiler hands its chunks to the transport without announcing them: copy those too.
     (envelope) => {
       if (!announced.has(envelope)) copyLocally(envelope);
     },
   );
+  // Only a DSN makes an upstream copy that must leave the repeats out.
+  const keepRepeats = () => keepRepeatedErrors(client, (eventId) => transport === 'wrapped' && localOnly.add(eventId));
+  // Dedupe may be set up after this integration: look again before the first event is processed.
+  if (!keepRepeats()) {
+    const stop = client.on('preprocessEvent', () => {
+      if (keepRepeats() && typeof stop === 'function') stop();
+    });
+  }
   if (transport === 'unavailable') debug('could not give the SDK a transport: without a DSN, traces will not propagate');
 
   addSidecarToBaggage(client, () => delivery.url() ?? config.optionUrl ?? config.envUrl ?? adopted ?? `http://localhost:${config.port}`);
@@ -204,7 +220,7 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     client.on('close', stop);
   }
   if (connect.takeOver) {
-    const target = sdkSpotlightTarget((clientOptions as { spotlight?: unknown }).spotlight);
+    const target = sdkSpotlightTarget(sdkSpotlight);
     let told = false;
     const stop = stopSdkSpotlightRequests(target, () => {
       if (!told) debug(`stopped a request of Sentry's own Spotlight integration to ${target?.href ?? 'the sidecar'}: Spotlight sends it`);

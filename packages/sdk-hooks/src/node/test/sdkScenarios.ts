@@ -247,4 +247,18 @@ export function withDsnScenario(Sentry: SentryNode): void {
     expect(errorMessages(deps.sent).sort()).toEqual(['failure 0', 'failure 120', 'failure 160', 'failure 40', 'failure 80']);
     expect(errorMessages(received).sort()).toEqual(errorMessages(deps.sent).sort());
   });
+
+  it('counts an error repeated in new traces (three jobs failing alike) locally; upstream, Dedupe still decides', async () => {
+    const before = { local: errorMessages(deps.sent).length, upstream: errorMessages(received).length };
+    for (let i = 0; i < 3; i++) {
+      Sentry.startNewTrace(() =>
+        Sentry.startSpan({ name: 'job' }, () => Sentry.captureException(new Error('the same failure every time'))),
+      );
+    }
+    expect(await Sentry.flush(10_000)).toBe(true);
+    expect(errorMessages(deps.sent).slice(before.local)).toEqual(Array(3).fill('the same failure every time'));
+    // SDK 8 has no Dedupe by default; from 9 on it keeps the first of the three for Sentry.
+    const dedupe = (Sentry.getClient() as { getIntegrationByName(name: string): unknown }).getIntegrationByName('Dedupe');
+    expect(errorMessages(received).slice(before.upstream)).toEqual(Array(dedupe ? 1 : 3).fill('the same failure every time'));
+  });
 }
