@@ -176,7 +176,7 @@ export function connectClient(client: SentryClientLike, options: SpotlightNodeOp
     copyLocally(envelope);
   });
   if (widenProcessingBuffer(client, config.maxQueue, (category) => delivery.dropped('queue_overflow', [{ category, quantity: 1 }]))) {
-    debug(`the SDK may process ${config.maxQueue} events at once for the local copy (its own limit: 64)`);
+    debug(`the SDK may process ${config.maxQueue} events at once for the local copy (its own default: 64)`);
   }
 
   const rules: UpstreamRules = config.unsampled ? forceLocalSampling(client) : { errorSampleRate: 1, logs: true };
