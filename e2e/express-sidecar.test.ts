@@ -10,8 +10,9 @@ import { type RunningProcess, spawnUntil } from './helpers/processes.ts';
 
 // The example's Express API as a developer runs it, with no sidecar running and none named: the app starts
 // one itself (the Node hook, the Express helpers), on a free port, with a short idle period, and Chromium
-// loads its server-rendered pages and its error page.
-const IDLE_EXIT_SECONDS = 2;
+// loads its server-rendered pages and its error page. The period leaves a loaded machine's Chromium time to
+// load the overlay from a sidecar just started (and connect, which keeps it up).
+const IDLE_EXIT_SECONDS = 5;
 let api: RunningProcess;
 let apiUrl: string;
 let browser: Browser;
@@ -73,22 +74,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The order page, with the overlay loaded from the sidecar and connected to it (a viewer: it keeps it up). */
 async function openOrderPage(): Promise<{ page: Page; log: () => string }> {
   const page = await browser.newPage();
   const log = recordConsole(page);
   await page.goto(`${apiUrl}/orders/1`);
   await page.getByRole('heading', { name: 'Order 1' }).waitFor();
-  await overlay(page)
-    .getByTestId('spotlight-trigger')
-    .waitFor({ state: 'visible', timeout: SHOW_TIMEOUT_MS })
-    .catch((error) => {
-      throw new Error(`${error}\nPage console:\n${log()}\nAPI output:\n${api.output()}`);
-    });
+  const root = overlay(page);
+  try {
+    await root.getByTestId('spotlight-trigger').waitFor({ state: 'visible', timeout: SHOW_TIMEOUT_MS });
+    await openOverlay(page);
+    await eventually(() => attrOf(root.getByTestId('connection-status'), 'data-status'), 'open');
+  } catch (error) {
+    throw new Error(`${error}\nPage console:\n${log()}\nAPI output:\n${api.output()}`);
+  }
   return { page, log };
 }
 
 describe('examples/express-react API, with the sidecar it starts itself', () => {
   it('after that sidecar exited on idle, reloading the page brings it back: the overlay is there and a new error shows', async () => {
+    // The developer uses the app (its sidecar was started when the app started), then opens the page.
+    expect(await (await fetch(`${apiUrl}/api/reports/sales`)).json()).toMatchObject({ rows: 365 });
     const first = await openOrderPage();
     const firstPid = sidecarPid();
     expect(firstPid).toBeDefined();
@@ -101,7 +107,6 @@ describe('examples/express-react API, with the sidecar it starts itself', () => 
     expect(secondPid).toBeDefined();
     expect(secondPid).not.toBe(firstPid);
     expect(await page.evaluate(async () => (await fetch('/api/inventory/SKU-77')).status)).toBe(500);
-    await openOverlay(page);
     const row = issueRow(page, 'InventoryError', 'Inventory service unavailable for SKU-77');
     await row.waitFor({ timeout: SHOW_TIMEOUT_MS });
     await screenshot(page, 'express-sidecar-back-after-idle-exit');
