@@ -36,6 +36,22 @@ function asciiOnly(): Plugin {
   };
 }
 
+/**
+ * React picks its production build by `process.env.NODE_ENV`: written as "production" in React's own files
+ * only. Spotlight's code keeps the expression for the app's bundler to replace, since its guard against
+ * running in an app's production build reads it (sdk-hooks/src/browser/production.ts).
+ */
+function reactProductionBuild(): Plugin {
+  return {
+    name: 'spotlight:react-production',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('/node_modules/') || !code.includes('process.env.NODE_ENV')) return undefined;
+      return { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null };
+    },
+  };
+}
+
 /** The private workspace packages: bundled into every build of this one. */
 const WORKSPACE = /^@spotlight\//;
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
@@ -74,10 +90,8 @@ async function sidecarConfig(): Promise<UserConfig> {
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const shared: UserConfig = {
     root,
-    plugins: [tailwindcss(), asciiOnly()],
+    plugins: [reactProductionBuild(), tailwindcss(), asciiOnly()],
     resolve: { conditions: ['source', ...defaultClientConditions] },
-    // Libraries keep `process.env.NODE_ENV` for their users to replace; the bundle ships React's production build.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     oxc: { jsx: { runtime: 'automatic' } },
     logLevel: 'warn',
   };
@@ -104,6 +118,9 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             express: entry('./src/express.ts'),
             vite: entry('./src/vite.ts'),
             browser: entry('./src/browser.ts'),
+            // What production builds resolve `sentry-spotlight` and `sentry-spotlight/browser` to in a page (the
+            // `production` export condition): the same names, doing nothing.
+            inert: entry('./src/inert.ts'),
           },
           external: isExternal,
           output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
@@ -159,6 +176,9 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   if (mode === 'page') {
     return {
       ...shared,
+      // An app build would write the page's NODE_ENV into Spotlight's production guard: the sidecar's files
+      // are only ever served in development.
+      define: { 'process.env.NODE_ENV': JSON.stringify('development') },
       base: '/',
       build: {
         outDir: 'dist',
@@ -167,9 +187,10 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
         sourcemap: true,
         modulePreload: false,
         rolldownOptions: {
-          input: entry('./index.html'),
+          // dist/assets/hook.js: what the Vite plugin puts before a page's own scripts (see src/hook.ts).
+          input: { index: entry('./index.html'), hook: entry('./src/hook.ts') },
           output: {
-            entryFileNames: 'assets/main.js',
+            entryFileNames: (chunk) => (chunk.name === 'hook' ? 'assets/hook.js' : 'assets/main.js'),
             chunkFileNames: 'assets/[name]-[hash].js',
             assetFileNames: 'assets/[name]-[hash][extname]',
           },

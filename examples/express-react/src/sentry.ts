@@ -1,8 +1,8 @@
 import * as Sentry from '@sentry/browser';
-import { spotlightBrowserIntegration } from 'sentry-spotlight/browser';
 
-// No DSN: in development everything goes to Spotlight (the overlay that the Vite plugin adds connects this SDK
-// to the sidecar). Set VITE_SENTRY_DSN to send to Sentry as well; Spotlight does not change what Sentry gets.
+// The app's ordinary Sentry setup, nothing of Spotlight: in `vite dev` the Spotlight plugin (vite.config.ts)
+// connects this SDK to the sidecar, DSN or not, and a production build (`vite build`) has no Spotlight in it.
+// Set VITE_SENTRY_DSN to send to Sentry as well; Spotlight does not change what Sentry gets.
 Sentry.init({
   dsn: import.meta.env.VITE_SENTRY_DSN,
   release: 'web@1.0.0',
@@ -15,9 +15,6 @@ Sentry.init({
     // purpose, to show Spotlight grouping them into one issue.
     ...defaults.filter((integration) => integration.name !== 'Dedupe'),
     Sentry.browserTracingIntegration(),
-    // Without a DSN the SDK would stay idle (no tracing, no sentry-trace/baggage to the API): this sets it up and
-    // sends everything to the sidecar only. With a DSN it changes nothing for Sentry.
-    spotlightBrowserIntegration(),
   ],
 });
 

@@ -1,3 +1,6 @@
+import { findSentryClient } from '@spotlight/sdk-hooks';
+import { browserProductionSignal } from '@spotlight/sdk-hooks/browser';
+import { inertHandle } from './inert.ts';
 import { resolveOptions, type SpotlightOptions } from './options.ts';
 import { createSpotlight, type SpotlightHandle } from './spotlight.ts';
 
@@ -32,11 +35,18 @@ export function setScriptSidecarUrl(url: string | undefined): void {
 
 /**
  * Mounts the overlay once per page and returns its handle; later calls return the same handle.
- * Options given here win over `window.__spotlight.initOptions`.
+ * Options given here win over `window.__spotlight.initOptions`. In a production build (the bundle's
+ * `NODE_ENV`, or Sentry's `environment` set to production) it mounts, connects and sends nothing, and
+ * returns a handle that does nothing.
  */
 export function init(options: SpotlightOptions = {}): SpotlightHandle {
   const existing = holder()[INSTANCE];
   if (existing) return existing;
+  const production = browserProductionSignal((findSentryClient()?.getOptions() as { environment?: unknown } | undefined)?.environment);
+  if (production) {
+    if (options.debug) console.debug(`[Spotlight] not started: ${production}`);
+    return inertHandle();
+  }
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     throw new Error('Spotlight.init() needs a browser page (window and document)');
   }

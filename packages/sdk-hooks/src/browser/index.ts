@@ -13,6 +13,7 @@ import { prepareClient } from './prepare.ts';
 import { browserProductionSignal } from './production.ts';
 import { createTap, type Tap } from './tap.ts';
 
+export { browserProductionSignal } from './production.ts';
 export { BRIDGE_OVERFLOW_REASON } from './tap.ts';
 
 export interface ConnectBrowserSdkOptions {

@@ -5,6 +5,9 @@ export const CLIENT_MODULE_ID = 'virtual:spotlight/client';
 export const RESOLVED_CLIENT_MODULE_ID = `\0${CLIENT_MODULE_ID}`;
 export const CLIENT_MODULE_URL = `/@id/__x00__${CLIENT_MODULE_ID}`;
 
+/** Served by the sidecar (the overlay's dist/assets/hook.js): connects the page's Sentry SDK before the app runs. */
+export const HOOK_PATH = '/assets/hook.js';
+
 /** HMR events between the plugin and the page. */
 export const ERROR_EVENT = 'spotlight:error';
 export const READY_EVENT = 'spotlight:ready';

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { build, createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnvelopeRecorder, startEnvelopeRecorder } from '../express/test/envelope-recorder.ts';
-import { CLIENT_MODULE_URL } from './client-module.ts';
+import { CLIENT_MODULE_URL, HOOK_PATH } from './client-module.ts';
 import { spotlight } from './plugin.ts';
 
 let recorder: EnvelopeRecorder;
@@ -99,7 +99,11 @@ describe('vite dev', () => {
   it("adds the overlay to the page and turns Vite's error overlay off", async () => {
     const html = await (await fetch(`${base}/`)).text();
     expect(html).toContain(`<script type="module" src="${CLIENT_MODULE_URL}"></script>`);
-    expect(html.indexOf(CLIENT_MODULE_URL)).toBeLessThan(html.indexOf('/src/main.ts'));
+    // The hook the sidecar serves connects the page's Sentry SDK: after the options are seeded, before the app.
+    const hook = `<script type="module" src="${recorder.url}${HOOK_PATH}"></script>`;
+    expect(html).toContain(hook);
+    expect(html.indexOf(CLIENT_MODULE_URL)).toBeLessThan(html.indexOf(hook));
+    expect(html.indexOf(hook)).toBeLessThan(html.indexOf('/src/main.ts'));
     const client = await (await fetch(`${base}${CLIENT_MODULE_URL}`)).text();
     expect(client).toContain(`const initOptions = {"sidecarUrl":"${recorder.url}"};`);
     expect(client).toContain("initOptions.sidecarUrl + '/assets/main.js'");
@@ -135,6 +139,56 @@ describe('vite dev', () => {
     expect(event.sdk).toMatchObject({ name: 'spotlight.vite' });
     // The browser still gets Vite's own error payload (it logs it to the console).
     expect(sentToBrowser.some((payload) => (payload as { type?: string }).type === 'error')).toBe(true);
+  });
+});
+
+describe('vite dev, when the sidecar it found exits', () => {
+  it('finds (or starts) one again when the next page loads, and pages load the overlay from there', async () => {
+    const found: string[] = [];
+    let up = true;
+    let next = 0;
+    const server = await createServer({
+      root: appDir,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [
+        spotlight({
+          resolveSidecar: async () => {
+            next += 1;
+            const url = `http://127.0.0.1:${9000 + next}`;
+            found.push(url);
+            up = true;
+            return { url, source: next === 1 ? 'default' : 'started' };
+          },
+          probeSidecar: async () => (up ? { kind: 'spotlight', pid: 1 } : { kind: 'down', reason: 'ECONNREFUSED' }),
+        }),
+      ],
+      server: { port: 0, host: '127.0.0.1', strictPort: false },
+    });
+    await server.listen();
+    try {
+      const base = `http://127.0.0.1:${(server.httpServer?.address() as AddressInfo | undefined)?.port}`;
+      const page = async () => {
+        const html = await (await fetch(`${base}/`)).text();
+        const client = await (await fetch(`${base}${CLIENT_MODULE_URL}`)).text();
+        return { html, client };
+      };
+      const first = await page();
+      expect(first.html).toContain(`src="http://127.0.0.1:9001${HOOK_PATH}"`);
+      expect(first.client).toContain('"sidecarUrl":"http://127.0.0.1:9001"');
+      // Idle exit: the next page load (after the health answer cached for a moment) starts it again.
+      up = false;
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const second = await page();
+      expect(found).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002']);
+      expect(second.html).toContain(`src="http://127.0.0.1:9002${HOOK_PATH}"`);
+      expect(second.client).toContain('"sidecarUrl":"http://127.0.0.1:9002"');
+      // Up again: pages load without looking any further.
+      await page();
+      expect(found).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });
 

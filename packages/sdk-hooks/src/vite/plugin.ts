@@ -1,12 +1,14 @@
 import type { Plugin, ViteDevServer } from 'vite';
 import packageJson from '../../package.json' with { type: 'json' };
 import { eventEnvelope, isSpotlightEnabled, postEnvelope } from '../express/sidecar-client.ts';
+import { probeSidecar, type SidecarProbe } from '../node/health.ts';
 import { asViteError, buildErrorEvent, errorKey, type ViteErrorLike } from './build-error-event.ts';
 import {
   CLIENT_MODULE_ID,
   CLIENT_MODULE_URL,
   clientModuleCode,
   ERROR_EVENT,
+  HOOK_PATH,
   READY_EVENT,
   RESOLVED_CLIENT_MODULE_ID,
 } from './client-module.ts';
@@ -21,6 +23,8 @@ export interface SpotlightPluginOptions {
   replaceErrorOverlay?: boolean;
   /** @internal Tests swap how the sidecar is found. */
   resolveSidecar?: SidecarResolver;
+  /** @internal Tests swap how the sidecar is asked whether it is up. */
+  probeSidecar?: (url: string) => Promise<SidecarProbe>;
 }
 
 const SDK = { name: 'spotlight.vite', version: packageJson.version };
@@ -28,6 +32,8 @@ const SDK = { name: 'spotlight.vite', version: packageJson.version };
 const DUPLICATE_WINDOW_MS = 2000;
 /** A browser that loads after a failed compile still gets the error, if it is this recent and unresolved. */
 const PENDING_ERROR_MS = 60_000;
+/** A page load asks the sidecar whether it is up at most this often (a page with many HTML entries, reloads in a row). */
+const HEALTH_CACHE_MS = 2000;
 
 /**
  * `spotlight()`: in `vite dev` only (the plugin does not apply to `vite build`), finds or starts the sidecar,
@@ -36,7 +42,34 @@ const PENDING_ERROR_MS = 60_000;
  */
 export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
   const replaceOverlay = options.replaceErrorOverlay !== false;
+  const resolve = options.resolveSidecar ?? resolveSidecar;
+  const probe = options.probeSidecar ?? ((url: string) => probeSidecar(url, 1000));
   let sidecarUrl = '';
+  let server: ViteDevServer | undefined;
+  let checkedAt = 0;
+  let checking: Promise<void> | undefined;
+
+  const find = async (): Promise<void> => {
+    const resolved = await resolve({ optionUrl: options.sidecarUrl, env: process.env });
+    if (server && sidecarUrl && resolved.url !== sidecarUrl) invalidateClientModule(server);
+    sidecarUrl = resolved.url;
+    server?.config.logger.info(`  Spotlight: ${sidecarUrl} (${resolved.source})`, { timestamp: true });
+  };
+
+  /**
+   * A sidecar the plugin started exits once idle (no page open, nothing sent); the next page load
+   * starts it again. Asked at most every HEALTH_CACHE_MS, and once at a time.
+   */
+  const ensureSidecar = async (): Promise<void> => {
+    if (Date.now() - checkedAt < HEALTH_CACHE_MS) return;
+    checking ??= (async () => {
+      if ((await probe(sidecarUrl)).kind === 'down') await find();
+      checkedAt = Date.now();
+    })().finally(() => {
+      checking = undefined;
+    });
+    await checking;
+  };
 
   return {
     name: 'spotlight',
@@ -49,11 +82,11 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
       return { server: { hmr: { overlay: false } } };
     },
 
-    async configureServer(server) {
-      const resolved = await (options.resolveSidecar ?? resolveSidecar)({ optionUrl: options.sidecarUrl, env: process.env });
-      sidecarUrl = resolved.url;
-      server.config.logger.info(`  Spotlight: ${sidecarUrl} (${resolved.source})`, { timestamp: true });
-      if (replaceOverlay) reportErrors(server, () => sidecarUrl);
+    async configureServer(devServer) {
+      server = devServer;
+      await find();
+      checkedAt = Date.now();
+      if (replaceOverlay) reportErrors(devServer, () => sidecarUrl);
     },
 
     resolveId(id) {
@@ -65,10 +98,24 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
       return clientModuleCode({ ...options.initOptions, sidecarUrl });
     },
 
-    transformIndexHtml() {
-      return [{ tag: 'script', attrs: { type: 'module', src: CLIENT_MODULE_URL }, injectTo: 'head' }];
+    async transformIndexHtml() {
+      await ensureSidecar();
+      // Both before the app's scripts (module scripts run in document order): the client module seeds the
+      // page's options and loads the overlay; the hook, served by the sidecar, connects the page's Sentry SDK
+      // before the app calls `Sentry.init`, so that a page without a DSN captures from its first render on.
+      return [
+        { tag: 'script', attrs: { type: 'module', src: CLIENT_MODULE_URL }, injectTo: 'head-prepend' },
+        { tag: 'script', attrs: { type: 'module', src: `${sidecarUrl}${HOOK_PATH}` }, injectTo: 'head-prepend' },
+      ];
     },
   };
+}
+
+/** The client module holds the sidecar's address: when the sidecar came back elsewhere, pages must load it anew. */
+function invalidateClientModule(server: ViteDevServer): void {
+  const graph = server.environments?.client?.moduleGraph ?? server.moduleGraph;
+  const module = graph.getModuleById(RESOLVED_CLIENT_MODULE_ID);
+  if (module) graph.invalidateModule(module);
 }
 
 interface ReportedError {

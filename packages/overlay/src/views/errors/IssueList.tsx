@@ -29,9 +29,11 @@ export function NoErrors() {
         </p>
       ) : (
         <p>
-          Errors your Sentry SDKs capture show up here as they happen, grouped into issues. Turn Spotlight on in the SDK:{' '}
-          <code className="font-mono text-fg">Sentry.init(&#123; spotlight: true &#125;)</code> or{' '}
-          <code className="font-mono text-fg">SENTRY_SPOTLIGHT=1</code>.
+          Errors your Sentry SDKs capture show up here as they happen, grouped into issues. In a page, your own{' '}
+          <code className="font-mono text-fg">Sentry.init()</code>, with or without a DSN, reports here once the page has the Vite plugin (
+          <code className="font-mono text-fg">spotlight()</code> from <code className="font-mono text-fg">sentry-spotlight/vite</code>) or
+          calls <code className="font-mono text-fg">Spotlight.init()</code> from <code className="font-mono text-fg">sentry-spotlight</code>
+          . In a Node service, call <code className="font-mono text-fg">Spotlight.init()</code> there too.
         </p>
       )}
     </EmptyState>

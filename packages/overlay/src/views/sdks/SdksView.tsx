@@ -159,8 +159,10 @@ export function SdksView() {
     return (
       <EmptyState title="No SDK has reported yet" testId="sdks-empty">
         <p>
-          Each Sentry SDK that sends to Spotlight shows up here with its version, service, release and what it sent. Turn Spotlight on in
-          the SDK: <code className="font-mono text-fg">Sentry.init(&#123; spotlight: true &#125;)</code>.
+          Each Sentry SDK that sends to Spotlight shows up here with its version, service, release and what it sent. A page's SDK sends here
+          once the page has the Vite plugin or calls <code className="font-mono text-fg">Spotlight.init()</code> from{' '}
+          <code className="font-mono text-fg">sentry-spotlight</code>; a Node service's, once it calls{' '}
+          <code className="font-mono text-fg">Spotlight.init()</code>.
         </p>
       </EmptyState>
     );

@@ -3,8 +3,9 @@ import { profilesForSpan, traceInsights } from '../../data/insights.ts';
 import { selectVisibleTraces, type Visibility } from '../../data/sessions.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { selectTraces } from '../../data/traces.ts';
+import { errorsOfEnvelope } from '../../data/tracesErrors.ts';
 import { EmptyState } from '../../ui/components.tsx';
-import { useController, useNavigate, useNow } from '../../ui/hooks.ts';
+import { useController, useNavigate, useNow, useSpotlightStore } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
 import { useInsights, useProfiles } from '../insights/useInsights.ts';
@@ -16,6 +17,43 @@ import { TraceList } from './TraceList.tsx';
 /** The tab's number: the traces the list shows (the selected session's, and pinned ones). */
 export function tracesTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
   return selectVisibleTraces(selectTraces(envelopes), visible).length;
+}
+
+/**
+ * A trace with no span here. Whether it never arrived or was let go tells the user what to change: an
+ * error links to its trace whether or not the SDK recorded spans for it (tracing off, sampled out).
+ */
+function TraceNotHere({ traceId, onBack }: { traceId: string; onBack: () => void }) {
+  const { envelopes, dropped } = useSpotlightStore();
+  const hasError = envelopes.some((stored) => errorsOfEnvelope(stored).some((error) => error.traceId === traceId));
+  const back = (
+    <button type="button" className="mt-2 text-accent hover:underline" onClick={onBack}>
+      Back to all traces
+    </button>
+  );
+  if (dropped > 0) {
+    return (
+      <EmptyState title="This trace is not here anymore" testId="trace-not-found">
+        <p>
+          No span of trace <code className="font-mono text-fg">{traceId.slice(0, 8)}</code> is here: it was dropped to make room for newer
+          events, or its spans never arrived.
+        </p>
+        {back}
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title="No spans of this trace arrived" testId="trace-never-arrived">
+      <p>
+        {hasError ? 'The error happened in trace ' : 'Spotlight has received no span of trace '}
+        <code className="font-mono text-fg">{traceId.slice(0, 8)}</code>
+        {hasError ? ', but its SDK sent no spans for it: tracing is off there, or sampled this trace out. Set ' : '. Set '}
+        <code className="font-mono text-fg">tracesSampleRate</code> in <code className="font-mono text-fg">Sentry.init()</code> (and, in a
+        browser, add <code className="font-mono text-fg">Sentry.browserTracingIntegration()</code>) to record traces.
+      </p>
+      {back}
+    </EmptyState>
+  );
 }
 
 /** Routes: `/traces` (the current session's traces), `/traces/<trace id>[/<span id>]` (its waterfall). */
@@ -45,16 +83,7 @@ export function TracesView({ path }: ViewProps) {
   const openTrace = useCallback((id: string) => navigate(routeOf('traces', id)), [navigate]);
 
   if (traceId !== undefined) {
-    if (trace === undefined) {
-      return (
-        <EmptyState title="This trace is not here anymore" testId="trace-not-found">
-          <p>It was cleared, or dropped to make room for newer events.</p>
-          <button type="button" className="mt-2 text-accent hover:underline" onClick={() => navigate('/traces')}>
-            Back to all traces
-          </button>
-        </EmptyState>
-      );
-    }
+    if (trace === undefined) return <TraceNotHere traceId={traceId} onBack={() => navigate('/traces')} />;
     return (
       <TraceDetail
         trace={trace}
