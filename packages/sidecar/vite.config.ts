@@ -62,8 +62,15 @@ export default defineConfig({
     target: 'node',
     // Bundled: the envelope model, the overlay's data layer (issues, traces, logs for the MCP tools and
     // tail), the Node hooks' sidecar discovery, the SSE parser the overlay's client uses, and the OTLP
-    // decoder (in a lazy chunk).
-    noExternal: ['@spotlight/envelope', 'sentry-spotlight', '@spotlight/sdk-hooks', 'eventsource-parser', '@bufbuild/protobuf'],
+    // decoder and the source-map reader of symbolication (each in a lazy chunk).
+    noExternal: [
+      '@spotlight/envelope',
+      'sentry-spotlight',
+      '@spotlight/sdk-hooks',
+      'eventsource-parser',
+      '@bufbuild/protobuf',
+      /^@jridgewell\//,
+    ],
     external: ['express', 'fzstd', 'zod', '@modelcontextprotocol/sdk'],
     resolve: { conditions: ['source'], externalConditions: ['source'] },
   },

@@ -74,6 +74,9 @@ describe('resolveConfig', () => {
         '0.25',
         '--overlay-dir',
         '/srv/overlay',
+        '--source-root',
+        '/srv/app',
+        '--source-root=/srv/lib',
         '--debug',
       ],
       {},
@@ -97,6 +100,7 @@ describe('resolveConfig', () => {
       forward: ['https://k@o1.ingest.sentry.io/1'],
       forwardSampleRate: 0.25,
       overlayDir: '/srv/overlay',
+      sourceRoots: ['/srv/app', '/srv/lib'],
       debug: true,
       action: 'run',
     });

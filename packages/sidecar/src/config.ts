@@ -40,6 +40,8 @@ export interface SidecarConfig {
   readonly forwardSampleRate: number;
   /** Folder holding the overlay's built page (index.html, assets/); undefined: the `sentry-spotlight` package's dist/. */
   readonly overlayDir: string | undefined;
+  /** Folders whose files stack frames may be read from for source context; empty: the folder the sidecar started in. */
+  readonly sourceRoots: readonly string[];
   /** Log every request and decision to stderr. */
   readonly debug: boolean;
 }
@@ -77,6 +79,7 @@ export const DEFAULT_CONFIG: SidecarConfig = {
   forward: [],
   forwardSampleRate: 1,
   overlayDir: undefined,
+  sourceRoots: [],
   debug: false,
 };
 
@@ -259,6 +262,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     shownDefault: "sentry-spotlight's dist/",
     help: 'folder of the overlay page served at /',
+  },
+  {
+    key: 'sourceRoots',
+    arg: '<dir>',
+    flag: '--source-root',
+    env: 'SPOTLIGHT_SOURCE_ROOTS',
+    kind: 'list',
+    shownDefault: 'the folder it starts in',
+    help: 'folder whose files stack frames may show source lines from (repeatable; env: comma-separated)',
   },
   {
     key: 'debug',

@@ -1,6 +1,7 @@
-import { parseEnvelope } from '@spotlight/envelope';
+import { type Envelope, parseEnvelope, serializeEnvelope } from '@spotlight/envelope';
 import type { EnvelopeSource, EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
+import type { SymbolicateEnvelope } from './symbolicateEnvelope.ts';
 import type { ViewerHub } from './viewers.ts';
 
 /** Called with every envelope once stored and sent to viewers (forwarding to Sentry, tests). */
@@ -14,10 +15,16 @@ export interface IngestDeps {
   readonly listeners?: readonly EnvelopeListener[];
   /** Called on every envelope (idle tracking). */
   readonly onActivity?: () => void;
+  /** Error events whose frames map to original source are stored once mapped (see symbolicateEnvelope.ts). */
+  readonly symbolicate?: SymbolicateEnvelope;
 }
 
-/** Stores a request body (which may be a transient view: it is copied) as an envelope. */
-export type Ingest = (body: Uint8Array, source: EnvelopeSource) => IngestedEnvelope;
+/**
+ * Stores a request body (which may be a transient view: it is copied) as an envelope. `origin`: the
+ * request's Origin header, the page whose files its frames may be looked up in. Answers the id to give
+ * the SDK: the stored envelope's, or the event's for one that is stored once symbolicated.
+ */
+export type Ingest = (body: Uint8Array, source: EnvelopeSource, origin?: string) => { readonly id: string };
 
 /**
  * The one path every envelope takes: parse (throws EnvelopeParseError, a 400, or 413 past the
@@ -25,10 +32,7 @@ export type Ingest = (body: Uint8Array, source: EnvelopeSource) => IngestedEnvel
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, viewers, maxItems, log, listeners = [], onActivity } = deps;
-  return (body, source) => {
-    // The store copies what it keeps; listeners may hold on to what they get, so they get a copy of their own.
-    const bytes = listeners.length > 0 ? Uint8Array.from(body) : body;
-    const envelope = parseEnvelope(bytes, { maxItems });
+  const keep = (bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope => {
     const ingested = store.add(bytes, envelope, source);
     viewers.broadcast(ingested.frame, ingested.seq);
     onActivity?.();
@@ -45,5 +49,22 @@ export function createIngest(deps: IngestDeps): Ingest {
       }
     }
     return ingested;
+  };
+  return (body, source, origin) => {
+    // The store copies what it keeps; listeners may hold on to what they get, so they get a copy of their own.
+    const bytes = listeners.length > 0 ? Uint8Array.from(body) : body;
+    const envelope = parseEnvelope(bytes, { maxItems });
+    const later = deps.symbolicate?.(envelope, origin);
+    if (!later) return keep(bytes, envelope, source);
+    void later.then((mapped) => {
+      try {
+        const out = serializeEnvelope(mapped);
+        keep(out, parseEnvelope(out, { maxItems }), source);
+      } catch (error) {
+        log.error(`symbolicated envelope not stored: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    const eventId = envelope.header.event_id;
+    return { id: typeof eventId === 'string' ? eventId : '' };
   };
 }

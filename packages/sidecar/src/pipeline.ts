@@ -17,6 +17,7 @@ import { eventStream } from './routes/eventStream.ts';
 import { health, type ServerInfo } from './routes/health.ts';
 import { ingestEnvelope } from './routes/ingestEnvelope.ts';
 import { storeEvent } from './routes/storeEvent.ts';
+import { createEnvelopeSymbolicator } from './symbolicateEnvelope.ts';
 import type { ViewerHub } from './viewers.ts';
 
 export interface AppDeps {
@@ -63,7 +64,15 @@ export interface Pipeline {
 
 export function createPipeline(deps: AppDeps): Pipeline {
   const { config, store, viewers, log, info } = deps;
-  const ingest = createIngest({ store, viewers, maxItems: config.maxItems, log, listeners: deps.onEnvelope, onActivity: deps.onActivity });
+  const ingest = createIngest({
+    store,
+    viewers,
+    maxItems: config.maxItems,
+    log,
+    listeners: deps.onEnvelope,
+    onActivity: deps.onActivity,
+    symbolicate: createEnvelopeSymbolicator({ sourceRoots: config.sourceRoots.length > 0 ? config.sourceRoots : [process.cwd()] }),
+  });
   const limits = { maxBodyBytes: config.maxBodyBytes, maxDecompressedBytes: config.maxDecompressedBytes };
   return {
     ingest,

@@ -10,7 +10,7 @@ import { sendJson } from './sendJson.ts';
  */
 export function ingestEnvelope(ingest: Ingest): Middleware {
   return (req, res) => {
-    const { id } = ingest(bodyOf(res), inferSource(req.headers));
+    const { id } = ingest(bodyOf(res), inferSource(req.headers), req.headers.origin);
     sendJson(res, 200, { id });
   };
 }
