@@ -53,8 +53,6 @@ export function browserProductionSignal(): string | undefined {
   return 'production build';
 }
 
-export const BRIDGE_OVERFLOW_REASON = 'spotlight_queue_overflow';
-
 /** Not named `Spotlight*`: that name would make Sentry set its integrations up in a page without a DSN. */
 export function spotlightBrowserIntegration(): { readonly name: string; setup(): void } {
   return { name: 'InertSpotlightBrowser', setup() {} };

@@ -14,7 +14,6 @@ import { browserProductionSignal } from './production.ts';
 import { createTap, type Tap } from './tap.ts';
 
 export { browserProductionSignal } from './production.ts';
-export { BRIDGE_OVERFLOW_REASON } from './tap.ts';
 
 export interface ConnectBrowserSdkOptions {
   /** The sidecar, e.g. `http://localhost:8969` (the `/stream` form works too). */

@@ -1,8 +1,9 @@
 /**
  * The tap on one Sentry client: every envelope the SDK sends (its `beforeEnvelope` hook, which runs
  * whether or not the SDK has a DSN) is also POSTed to the sidecar, a few requests at a time, in order
- * of capture. What cannot be kept is counted, said once on the console, and reported to the sidecar as
- * a client report, so the overlay's SDKs view shows it too.
+ * of capture. What cannot be kept (a full queue, the sidecar down) is counted, a burst's drops said once
+ * on the console, and, once the sidecar answers, reported to it as a client report in the name of the
+ * page's SDK (Sentry's reasons and data categories), so the overlay's SDKs view shows it on that SDK's row.
  */
 import type { SentryClientLike, SentryEnvelopeLike, SentrySpanLike } from '../sentry.ts';
 import { serializeSdkEnvelope } from '../serialize.ts';
@@ -44,23 +45,51 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  */
 const KEEPALIVE_BUDGET = 60_000;
 
-/** The drop reason our client reports give the bridge's own queue (Sentry's reasons name the SDK's). */
-export const BRIDGE_OVERFLOW_REASON = 'spotlight_queue_overflow';
+/** Sentry's data category of each item type Spotlight can lose (what client reports count). */
+const CATEGORIES: Readonly<Record<string, string>> = {
+  event: 'error',
+  transaction: 'transaction',
+  span: 'span',
+  log: 'log_item',
+  session: 'session',
+  sessions: 'session',
+  attachment: 'attachment',
+  replay_event: 'replay',
+  replay_recording: 'replay',
+  profile: 'profile',
+  profile_chunk: 'profile_chunk',
+  feedback: 'feedback',
+  check_in: 'monitor',
+  trace_metric: 'metric',
+};
+
+interface Queued {
+  readonly body: Uint8Array;
+  /** Data categories of its items, counted if it is lost; a client report's are those it reports. */
+  readonly categories: readonly string[];
+  /** A client report: what it reports goes back to the ledger if it cannot be sent. */
+  readonly report?: ReadonlyMap<string, number>;
+}
 
 export function createTap(client: SentryClientLike, options: TapOptions): Tap {
   const traceIds = new Set<string>();
   const listeners = new Set<(traceIds: ReadonlySet<string>) => void>();
   const counts: TapCounts = { sent: 0, failed: 0, dropped: 0 };
-  const queue: Uint8Array[] = [];
+  const queue: Queued[] = [];
   const cleanups: (() => void)[] = [];
   let stopped = false;
   let inFlight = 0;
   let keepaliveBytes = 0;
   let warned = false;
   let lastSdk: unknown;
-  // Drops already told to the sidecar: a report carries only what is new since the last one.
-  let reportedBridge = 0;
+  let reachable = false;
+  /** What was lost and not reported yet, as `reason:category` → quantity (Sentry's client report outcomes). */
+  const ledger = new Map<string, number>();
   const reportedSdk = new Map<string, number>();
+
+  const record = (reason: string, categories: readonly string[]) => {
+    for (const category of categories) ledger.set(`${reason}:${category}`, (ledger.get(`${reason}:${category}`) ?? 0) + 1);
+  };
 
   const addTraceId = (id: unknown) => {
     if (typeof id !== 'string' || !TRACE_ID.test(id) || traceIds.has(id)) return;
@@ -78,9 +107,11 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
       keepalive,
     });
 
-  const deliver = async (url: string, body: Uint8Array) => {
+  const deliver = async (url: string, entry: Queued) => {
+    const { body } = entry;
     const keepalive = keepaliveBytes + body.byteLength <= KEEPALIVE_BUDGET;
     if (keepalive) keepaliveBytes += body.byteLength;
+    let outcome: 'sent' | 'network_error' | 'send_error';
     try {
       let response: Response;
       try {
@@ -91,53 +122,66 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
         if (!keepalive) throw error;
         response = await post(url, body, false);
       }
-      if (response.ok) counts.sent++;
-      else counts.failed++;
+      outcome = response.ok ? 'sent' : 'send_error';
     } catch {
-      counts.failed++;
+      outcome = 'network_error';
     } finally {
       if (keepalive) keepaliveBytes -= body.byteLength;
     }
+    reachable = outcome !== 'network_error';
+    if (entry.report) {
+      // A report that could not be sent: what it said is said again with the next one.
+      if (outcome !== 'sent') for (const [key, quantity] of entry.report) ledger.set(key, (ledger.get(key) ?? 0) + quantity);
+      return;
+    }
+    if (outcome === 'sent') {
+      counts.sent++;
+    } else {
+      counts.failed++;
+      record(outcome, entry.categories);
+    }
   };
 
-  /** Once the queue has drained: a client report of what was dropped since the last one. */
-  const reportDrops = () => {
-    const discarded: { reason: string; category: string; quantity: number }[] = [];
+  /** Once the queue has drained and the sidecar answers: a client report of what was lost since the last one. */
+  const reportLosses = () => {
     for (const [category, total] of options.sdkDropped) {
       const quantity = total - (reportedSdk.get(category) ?? 0);
-      if (quantity > 0) discarded.push({ reason: 'queue_overflow', category, quantity });
+      if (quantity > 0) ledger.set(`queue_overflow:${category}`, (ledger.get(`queue_overflow:${category}`) ?? 0) + quantity);
       reportedSdk.set(category, total);
     }
-    if (counts.dropped > reportedBridge) {
-      discarded.push({ reason: BRIDGE_OVERFLOW_REASON, category: 'envelope', quantity: counts.dropped - reportedBridge });
-      reportedBridge = counts.dropped;
-    }
-    if (discarded.length === 0) return;
-    if (!warned) {
+    if (ledger.size === 0) return;
+    const report = new Map(ledger);
+    ledger.clear();
+    const discarded = [...report].map(([key, quantity]) => {
+      const colon = key.indexOf(':');
+      return { reason: key.slice(0, colon), category: key.slice(colon + 1), quantity };
+    });
+    const lost = discarded.filter((d) => d.reason === 'queue_overflow').reduce((sum, d) => sum + d.quantity, 0);
+    if (lost > 0 && !warned) {
       warned = true;
-      const total = discarded.reduce((sum, d) => sum + d.quantity, 0);
       options.warn(
-        `[Spotlight] ${total} of this page's Sentry events were dropped in a burst before reaching the sidecar; ` +
+        `[Spotlight] ${lost} of this page's Sentry events were dropped in a burst before reaching the sidecar; ` +
           'the SDKs view counts every drop.',
       );
     }
+    // In the name of the page's SDK, so the SDKs view shows it on that SDK's row.
     const header = { sent_at: new Date().toISOString(), ...(lastSdk ? { sdk: lastSdk } : {}) };
-    const report: SentryEnvelopeLike = [
+    const envelope: SentryEnvelopeLike = [
       header,
       [[{ type: 'client_report' }, { timestamp: Date.now() / 1000, discarded_events: discarded }]],
     ];
-    const body = serializeSdkEnvelope(report);
-    if (body) queue.push(body);
+    const body = serializeSdkEnvelope(envelope);
+    if (body) queue.push({ body, categories: [], report });
   };
 
   const pump = () => {
     const { base, send } = options;
     if (!base || !send) return;
-    if (queue.length === 0 && inFlight === 0) reportDrops();
+    if (queue.length === 0 && inFlight === 0 && reachable) reportLosses();
     while (!stopped && inFlight < options.maxInFlight && queue.length > 0) {
-      const body = queue.shift() as Uint8Array;
+      const entry = queue.shift() as Queued;
       inFlight++;
-      void deliver(sidecarStreamUrl(base), body).finally(() => {
+      void deliver(sidecarStreamUrl(base), entry).finally(() => {
         inFlight--;
         pump();
       });
@@ -149,13 +193,15 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
     for (const id of traceIdsOf(envelope)) addTraceId(id);
     if (!options.forward || !options.base || !options.send) return;
     if (envelope[0].sdk) lastSdk = envelope[0].sdk;
+    const categories = envelope[1].map(([header]) => CATEGORIES[String(header.type)]).filter((c): c is string => c !== undefined);
     if (queue.length >= options.maxQueued) {
       counts.dropped++;
+      record('queue_overflow', categories);
       return;
     }
     const body = serializeSdkEnvelope(envelope);
     if (!body) return;
-    queue.push(body);
+    queue.push({ body, categories });
     pump();
   };
 
