@@ -80,21 +80,31 @@ describe('createSymbolicator', () => {
 
   it('marks frames under node_modules (Vite’s pre-bundled deps too) as library frames, mapped or not', async () => {
     const depsUrl = `${ORIGIN}/node_modules/.vite/deps/react-dom_client.js?v=0cb2d862`;
-    const map = {
+    const chunkUrl = `${ORIGIN}/node_modules/.vite/deps/chunk-A1.js?v=1`;
+    const map = (source: string, content: string) => ({
       version: 3,
-      sources: ['../../react-dom/cjs/react-dom-client.development.js'],
-      sourcesContent: ['function renderRootSync() {\n  workLoopSync();\n}\n'],
+      sources: [source],
+      sourcesContent: [content],
       names: [],
       mappings: 'AAAA;AACA',
-    };
+    });
+    // As Vite serves pre-bundled deps: an inline map megabytes long (here 30 kB of source text).
+    const reactDom = map(
+      '../../react-dom/cjs/react-dom-client.development.js',
+      `function renderRootSync() {\n  workLoopSync();\n}\n${'//\n'.repeat(10_000)}`,
+    );
+    const inline = `data:application/json;base64,${Buffer.from(JSON.stringify(reactDom)).toString('base64')}`;
     const web = fakeWeb({
-      [depsUrl]: 'function renderRootSync() {\nworkLoopSync();\n}\n//# sourceMappingURL=react-dom_client.js.map',
-      [`${ORIGIN}/node_modules/.vite/deps/react-dom_client.js.map`]: JSON.stringify(map),
+      [depsUrl]: `function renderRootSync() {\nworkLoopSync();\n}\n//# sourceMappingURL=${inline}\n`,
+      // A bundle with its map in a file next to it.
+      [chunkUrl]: 'function a() {\nb();\n}\n//# sourceMappingURL=chunk-A1.js.map',
+      [`${ORIGIN}/node_modules/.vite/deps/chunk-A1.js.map`]: JSON.stringify(map('../../scheduler/index.js', 'x\n  performWork();\n')),
     });
     const symbolicator = createSymbolicator({ fetchSource: web.fetchSource, readFile: noFiles, loadTraceMapping: traceMapping });
     const unreachable = `${ORIGIN}/node_modules/.vite/deps/chunk-XYZ.js?v=1`;
     const mapped = await symbolicator.mapFrames([
       { abs_path: depsUrl, filename: depsUrl, function: 'workLoopSync', lineno: 2, colno: 1, in_app: true },
+      { abs_path: chunkUrl, filename: chunkUrl, lineno: 2, colno: 1, in_app: true },
       { abs_path: unreachable, filename: unreachable, lineno: 5, colno: 3, in_app: true },
     ]);
     expect(mapped?.[0]).toMatchObject({
@@ -103,9 +113,15 @@ describe('createSymbolicator', () => {
       in_app: false,
       context_line: '  workLoopSync();',
     });
+    expect(mapped?.[1]).toMatchObject({
+      filename: '/node_modules/scheduler/index.js',
+      lineno: 2,
+      in_app: false,
+      context_line: '  performWork();',
+    });
     // The map next to the bundle was fetched by the URL its comment gives, relative to the bundle.
-    expect(web.fetched).toContain(`${ORIGIN}/node_modules/.vite/deps/react-dom_client.js.map`);
-    expect(mapped?.[1]).toEqual({ abs_path: unreachable, filename: unreachable, lineno: 5, colno: 3, in_app: false });
+    expect(web.fetched).toContain(`${ORIGIN}/node_modules/.vite/deps/chunk-A1.js.map`);
+    expect(mapped?.[2]).toEqual({ abs_path: unreachable, filename: unreachable, lineno: 5, colno: 3, in_app: false });
   });
 
   it('gives a frame of a file without a map the lines of the file as served', async () => {

@@ -52,9 +52,8 @@ interface ParsedMap {
   readonly mapping: TraceMapping;
 }
 
-const SOURCE_MAPPING_URL = /\/[*/][#@]\s*sourceMappingURL=([^\s'"*]+)\s*(?:\*\/\s*)?$/;
-/** Where the comment must be: at the end of the file, the last lines. */
-const SOURCE_MAPPING_TAIL = 8192;
+/** The comment that names a file's source map, on its last line (an inline map can be megabytes long). */
+const SOURCE_MAPPING_URL = /^\/[*/][#@]\s*sourceMappingURL=([^\s'"*]+)\s*(?:\*\/)?$/;
 
 function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return undefined;
@@ -90,7 +89,8 @@ function displayName(source: string): string {
 }
 
 function sourceMapUrl(source: Source): string | undefined {
-  const match = SOURCE_MAPPING_URL.exec(source.text.slice(-SOURCE_MAPPING_TAIL).trimEnd());
+  const text = source.text.trimEnd();
+  const match = SOURCE_MAPPING_URL.exec(text.slice(text.lastIndexOf('\n') + 1).trim());
   if (!match?.[1]) return undefined;
   try {
     return new URL(match[1], source.url).href;

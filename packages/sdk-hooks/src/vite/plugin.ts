@@ -32,8 +32,8 @@ const SDK = { name: 'spotlight.vite', version: packageJson.version };
 const DUPLICATE_WINDOW_MS = 2000;
 /** A browser that loads after a failed compile still gets the error, if it is this recent and unresolved. */
 const PENDING_ERROR_MS = 60_000;
-/** A page load asks the sidecar whether it is up at most this often (a page with many HTML entries, reloads in a row). */
-const HEALTH_CACHE_MS = 2000;
+/** A page load asks the sidecar whether it is up, at most this often (several HTML pages loading at once). */
+const HEALTH_CACHE_MS = 1000;
 
 /**
  * `spotlight()`: in `vite dev` only (the plugin does not apply to `vite build`), finds or starts the sidecar,
@@ -58,7 +58,7 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
 
   /**
    * A sidecar the plugin started exits once idle (no page open, nothing sent); the next page load
-   * starts it again. Asked at most every HEALTH_CACHE_MS, and once at a time.
+   * starts it again. Asked once at a time, and at most every HEALTH_CACHE_MS.
    */
   const ensureSidecar = async (): Promise<void> => {
     if (Date.now() - checkedAt < HEALTH_CACHE_MS) return;
@@ -85,7 +85,6 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
     async configureServer(devServer) {
       server = devServer;
       await find();
-      checkedAt = Date.now();
       if (replaceOverlay) reportErrors(devServer, () => sidecarUrl);
     },
 
