@@ -179,10 +179,17 @@ export function pageScenarios(Sentry: SentryBrowser): void {
         init({ spotlight: `${url}/stream` });
         if (!spotlightFirst) disconnects.push(connectBrowserSdk({ sidecarUrl: url, fetch: sidecar.fetch }));
         Sentry.captureException(new Error(label));
-        await settle(Sentry, () => sidecar.messages().length + viaSentry.length >= 1);
+        Sentry.startSpan({ name: `span ${label}` }, () => {});
+        // Traces too, by one path or the other, once.
+        const spans = () =>
+          [...sidecar.posted.flatMap((p) => p.payloads.map((payload) => JSON.stringify(payload))), ...viaSentry].filter((text) =>
+            text.includes(`span ${label}`),
+          );
+        await settle(Sentry, () => sidecar.messages().length + viaSentry.length >= 1 && spans().length >= 1);
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const fromSentry = viaSentry.filter((body) => body.includes(label));
+        const fromSentry = viaSentry.filter((body) => body.includes(label) && body.includes('"type":"event"'));
         expect(sidecar.messages().length + fromSentry.length).toBe(1);
+        expect(spans()).toHaveLength(1);
         // Where Spotlight came first it took the job over: its tap sent the envelope, Sentry's integration did not.
         if (spotlightFirst) expect(sidecar.messages()).toEqual([label]);
         for (const d of disconnects.splice(0)) d();
