@@ -6,8 +6,8 @@
  * `@jridgewell/trace-mapping` loads with the first envelope that needs it: not at start.
  */
 import { createEnvelope, createItem, type Envelope, type Item, itemJson } from '@spotlight/envelope';
-import { createSymbolicator, needsSymbolication } from './symbolicate.ts';
-import { createSourceFetcher, createSourceReader } from './symbolicateSources.ts';
+import { createSymbolicator, needsSymbolication, type Source } from './symbolicate.ts';
+import type { SourceFetcher, SourceReader } from './symbolicateSources.ts';
 
 export interface EnvelopeSymbolicatorOptions {
   /** Folders whose files frames may name (the app's roots). */
@@ -32,17 +32,25 @@ const MiB = 1024 * 1024;
 export function createEnvelopeSymbolicator(options: EnvelopeSymbolicatorOptions): SymbolicateEnvelope {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxSourceBytes ?? 16 * MiB;
-  const fetchSource = createSourceFetcher({
-    maxBytes,
-    // Each request gets most of the envelope's time: a map is fetched after its file.
-    timeoutMs: Math.max(100, Math.floor(timeoutMs * 0.6)),
-    maxEntries: 128,
-    maxOrigins: 8,
-    maxCachedBytes: 64 * MiB,
-    freshMs: 2000,
-    fetch: options.fetch,
-  });
-  const readFile = createSourceReader({ roots: options.sourceRoots, maxBytes });
+  // What reads files and URLs (node:fs, node:path) loads with the first envelope that needs it, not at start.
+  let sources: Promise<{ fetchSource: SourceFetcher; readFile: SourceReader }> | undefined;
+  const loadSources = () => {
+    sources ??= import('./symbolicateSources.ts').then(({ createSourceFetcher, createSourceReader }) => ({
+      fetchSource: createSourceFetcher({
+        maxBytes,
+        // Each request gets most of the envelope's time: a map is fetched after its file.
+        timeoutMs: Math.max(100, Math.floor(timeoutMs * 0.6)),
+        maxEntries: 128,
+        maxOrigins: 8,
+        maxCachedBytes: 64 * MiB,
+        freshMs: 2000,
+        fetch: options.fetch,
+      }),
+      readFile: createSourceReader({ roots: options.sourceRoots, maxBytes }),
+    }));
+    return sources;
+  };
+  const readFile = async (path: string): Promise<Source | undefined> => (await loadSources()).readFile(path);
   // One symbolicator per page origin: its parsed maps belong to that origin's sources.
   const byOrigin = new Map<string, ReturnType<typeof createSymbolicator>>();
   const symbolicatorFor = (origin: string | undefined) => {
@@ -50,7 +58,7 @@ export function createEnvelopeSymbolicator(options: EnvelopeSymbolicatorOptions)
     let symbolicator = byOrigin.get(key);
     if (!symbolicator) {
       symbolicator = createSymbolicator({
-        fetchSource: (url) => (origin === undefined ? Promise.resolve(undefined) : fetchSource(url, origin)),
+        fetchSource: async (url) => (origin === undefined ? undefined : (await loadSources()).fetchSource(url, origin)),
         readFile,
         loadTraceMapping: () => import('@jridgewell/trace-mapping'),
       });
