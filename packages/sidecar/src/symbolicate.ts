@@ -197,9 +197,12 @@ export function createSymbolicator(deps: SymbolicateDeps) {
     return withContext(original, contextOf(splitLines(content), position.line, (position.column ?? 0) + 1));
   };
 
-  /** A frame as a file path (a Node frame whose SDK added no context): the lines around it from the file. */
+  /**
+   * An app frame as a file path (a Node frame whose SDK added no context): the lines around it from the file.
+   * Library frames are folded in every viewer: their files are not read.
+   */
   const mapPathFrame = async (frame: Frame, path: string): Promise<Frame | undefined> => {
-    if (frame.context_line !== undefined || !isNumber(frame.lineno)) return undefined;
+    if (frame.context_line !== undefined || frame.in_app === false || !isNumber(frame.lineno)) return undefined;
     const file = await deps.readFile(path);
     if (!file) return undefined;
     return withContext(frame, contextOf(linesOf(file), frame.lineno, isNumber(frame.colno) ? frame.colno : undefined));
@@ -256,7 +259,7 @@ function valuesOf(container: unknown): Record<string, unknown>[] {
 
 /**
  * Whether an event has a frame symbolication could change: at a URL of `origin` (the page that sent it),
- * or a file path without context.
+ * or an app frame's file path without context.
  */
 export function needsSymbolication(event: Record<string, unknown>, origin: string | undefined): boolean {
   for (const holder of [...valuesOf(event.exception), ...valuesOf(event.threads)]) {
@@ -270,7 +273,8 @@ export function needsSymbolication(event: Record<string, unknown>, origin: strin
         if (origin !== undefined && new URL(url).origin === origin) return true;
         continue;
       }
-      if ((localPath(frame.abs_path) ?? localPath(frame.filename)) && frame.context_line === undefined) return true;
+      if ((localPath(frame.abs_path) ?? localPath(frame.filename)) && frame.context_line === undefined && frame.in_app !== false)
+        return true;
     }
   }
   return false;

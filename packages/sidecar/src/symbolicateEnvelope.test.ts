@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWireEnvelope } from '@spotlight/envelope';
+import { decodeWireEnvelope, parseEnvelope, utf8Encode } from '@spotlight/envelope';
 import { transformWithOxc } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnvelopeSymbolicator } from './symbolicateEnvelope.ts';
 import { sidecarStarter } from './test/server.ts';
 import { SseClient } from './test/sse.ts';
 
@@ -119,5 +120,22 @@ describe('symbolication at ingest', () => {
     });
     expect(value?.stacktrace.frames[1]).toEqual(frames[1]);
     sse.close();
+  });
+});
+
+describe('which envelopes wait for symbolication', () => {
+  const symbolicate = createEnvelopeSymbolicator({ sourceRoots: ['/srv/app'] });
+  const envelopeWith = (frames: Record<string, unknown>[]) => parseEnvelope(utf8Encode(browserEnvelope('d'.repeat(32), frames)));
+
+  it('none but those with a frame to map: at a URL of the page that sent it, or an app file under a root without context', () => {
+    const url = 'http://localhost:5173/src/main.ts';
+    expect(symbolicate(envelopeWith([{ abs_path: url, lineno: 1 }]), 'http://localhost:5173')).toBeInstanceOf(Promise);
+    expect(symbolicate(envelopeWith([{ abs_path: url, lineno: 1 }]), 'http://localhost:3000')).toBeUndefined();
+    expect(symbolicate(envelopeWith([{ abs_path: url, lineno: 1 }]), undefined)).toBeUndefined();
+    expect(symbolicate(envelopeWith([{ abs_path: '/srv/app/src/a.ts', lineno: 1, in_app: true }]), undefined)).toBeInstanceOf(Promise);
+    // Another app's files, library frames, frames that have their lines: stored at once.
+    expect(symbolicate(envelopeWith([{ abs_path: '/srv/other/a.ts', lineno: 1, in_app: true }]), undefined)).toBeUndefined();
+    expect(symbolicate(envelopeWith([{ abs_path: '/srv/app/node_modules/x/a.js', lineno: 1, in_app: false }]), undefined)).toBeUndefined();
+    expect(symbolicate(envelopeWith([{ abs_path: '/srv/app/src/a.ts', lineno: 1, context_line: 'x' }]), undefined)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
  * rewritten (or as they came, if mapping failed or took too long). Everything else takes the plain path.
  * `@jridgewell/trace-mapping` loads with the first envelope that needs it: not at start.
  */
+import { resolve } from 'node:path';
 import { createEnvelope, createItem, type Envelope, type Item, itemJson } from '@spotlight/envelope';
 import { createSymbolicator, needsSymbolication, type Source } from './symbolicate.ts';
 import type { SourceFetcher, SourceReader } from './symbolicateSources.ts';
@@ -68,10 +69,19 @@ export function createEnvelopeSymbolicator(options: EnvelopeSymbolicatorOptions)
     return symbolicator;
   };
 
+  // What an event must mention to have a frame worth a look (as JSON writes it): its page's origin, or a root.
+  // Searched in the payload's bytes, so the events of other apps (most server SDKs' events) are not even parsed.
+  const roots = options.sourceRoots.map((root) => Buffer.from(JSON.stringify(resolve(root)).slice(1, -1)));
+  const mentions = (payload: Uint8Array, needles: readonly Buffer[]) => {
+    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    return needles.some((needle) => bytes.includes(needle));
+  };
+
   return (envelope, origin) => {
+    const needles = origin === undefined ? roots : [Buffer.from(origin), ...roots];
     const events: { index: number; event: Record<string, unknown> }[] = [];
     envelope.items.forEach((item, index) => {
-      if (item.header.type !== 'event') return;
+      if (item.header.type !== 'event' || !mentions(item.payload, needles)) return;
       let event: unknown;
       try {
         event = itemJson(item);
