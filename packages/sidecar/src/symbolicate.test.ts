@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformWithOxc } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSymbolicator, type Frame, needsSymbolication, type Source } from './symbolicate.ts';
+import { createSymbolicator, type Frame, type Source } from './symbolicate.ts';
+import { needsSymbolication } from './symbolicateFrames.ts';
 
 const ORIGIN = 'http://localhost:5173';
 

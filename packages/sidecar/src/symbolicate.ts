@@ -12,6 +12,9 @@
  */
 import type { TraceMap } from '@jridgewell/trace-mapping';
 import { contextOf, type SourceContext, splitLines } from './sourceContext.ts';
+import { type Frame, httpUrl, localPath, valuesOf } from './symbolicateFrames.ts';
+
+export type { Frame } from './symbolicateFrames.ts';
 
 /** A file's text and where it was read (a URL or a file path). */
 export interface Source {
@@ -38,15 +41,6 @@ export interface SymbolicateDeps {
   loadTraceMapping(): Promise<TraceMapping>;
 }
 
-export type Frame = Record<string, unknown> & {
-  filename?: unknown;
-  abs_path?: unknown;
-  lineno?: unknown;
-  colno?: unknown;
-  in_app?: unknown;
-  context_line?: unknown;
-};
-
 interface ParsedMap {
   readonly map: TraceMap;
   readonly mapping: TraceMapping;
@@ -54,28 +48,6 @@ interface ParsedMap {
 
 /** The comment that names a file's source map, on its last line (an inline map can be megabytes long). */
 const SOURCE_MAPPING_URL = /^\/[*/][#@]\s*sourceMappingURL=([^\s'"*]+)\s*(?:\*\/)?$/;
-
-function httpUrl(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return undefined;
-  try {
-    return new URL(value).href;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A local absolute path (POSIX or Windows, or a file: URL), as Node frames carry them. */
-function localPath(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value.startsWith('file://')) {
-    try {
-      return decodeURIComponent(new URL(value).pathname);
-    } catch {
-      return undefined;
-    }
-  }
-  return value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) ? value : undefined;
-}
 
 function isLibrary(path: string): boolean {
   return /[\\/]node_modules[\\/]/.test(path);
@@ -119,6 +91,8 @@ function isNumber(value: unknown): value is number {
  * Maps frames; one instance per sidecar, as it remembers parsed maps by source (the caller's cache of
  * sources hands out the same object while a file is unchanged).
  */
+export type Symbolicator = ReturnType<typeof createSymbolicator>;
+
 export function createSymbolicator(deps: SymbolicateDeps) {
   const maps = new WeakMap<Source, Promise<ParsedMap | undefined>>();
   const lines = new WeakMap<Source, string[]>();
@@ -250,32 +224,4 @@ export function createSymbolicator(deps: SymbolicateDeps) {
   };
 
   return { mapFrames, symbolicateEvent };
-}
-
-function valuesOf(container: unknown): Record<string, unknown>[] {
-  const values = Array.isArray(container) ? container : (container as { values?: unknown } | undefined)?.values;
-  return Array.isArray(values) ? values.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
-}
-
-/**
- * Whether an event has a frame symbolication could change: at a URL of `origin` (the page that sent it),
- * or an app frame's file path without context.
- */
-export function needsSymbolication(event: Record<string, unknown>, origin: string | undefined): boolean {
-  for (const holder of [...valuesOf(event.exception), ...valuesOf(event.threads)]) {
-    if (holder.raw_stacktrace !== undefined) continue;
-    const frames = (holder.stacktrace as { frames?: unknown } | undefined)?.frames;
-    if (!Array.isArray(frames)) continue;
-    for (const frame of frames as Frame[]) {
-      if (typeof frame !== 'object' || frame === null) continue;
-      const url = httpUrl(frame.abs_path) ?? httpUrl(frame.filename);
-      if (url) {
-        if (origin !== undefined && new URL(url).origin === origin) return true;
-        continue;
-      }
-      if ((localPath(frame.abs_path) ?? localPath(frame.filename)) && frame.context_line === undefined && frame.in_app !== false)
-        return true;
-    }
-  }
-  return false;
 }

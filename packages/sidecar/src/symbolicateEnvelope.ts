@@ -7,8 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { createEnvelope, createItem, type Envelope, type Item, itemJson } from '@spotlight/envelope';
-import { createSymbolicator, needsSymbolication, type Source } from './symbolicate.ts';
-import type { SourceFetcher, SourceReader } from './symbolicateSources.ts';
+import type { Symbolicator } from './symbolicate.ts';
+import { needsSymbolication } from './symbolicateFrames.ts';
 
 export interface EnvelopeSymbolicatorOptions {
   /** Folders whose files frames may name (the app's roots). */
@@ -33,40 +33,42 @@ const MiB = 1024 * 1024;
 export function createEnvelopeSymbolicator(options: EnvelopeSymbolicatorOptions): SymbolicateEnvelope {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxSourceBytes ?? 16 * MiB;
-  // What reads files and URLs (node:fs, node:path) loads with the first envelope that needs it, not at start.
-  let sources: Promise<{ fetchSource: SourceFetcher; readFile: SourceReader }> | undefined;
-  const loadSources = () => {
-    sources ??= import('./symbolicateSources.ts').then(({ createSourceFetcher, createSourceReader }) => ({
-      fetchSource: createSourceFetcher({
-        maxBytes,
-        // Each request gets most of the envelope's time: a map is fetched after its file.
-        timeoutMs: Math.max(100, Math.floor(timeoutMs * 0.6)),
-        maxEntries: 128,
-        maxOrigins: 8,
-        maxCachedBytes: 64 * MiB,
-        freshMs: 2000,
-        fetch: options.fetch,
-      }),
-      readFile: createSourceReader({ roots: options.sourceRoots, maxBytes }),
-    }));
-    return sources;
-  };
-  const readFile = async (path: string): Promise<Source | undefined> => (await loadSources()).readFile(path);
-  // One symbolicator per page origin: its parsed maps belong to that origin's sources.
-  const byOrigin = new Map<string, ReturnType<typeof createSymbolicator>>();
-  const symbolicatorFor = (origin: string | undefined) => {
-    const key = origin ?? '';
-    let symbolicator = byOrigin.get(key);
-    if (!symbolicator) {
-      symbolicator = createSymbolicator({
-        fetchSource: async (url) => (origin === undefined ? undefined : (await loadSources()).fetchSource(url, origin)),
-        readFile,
-        loadTraceMapping: () => import('@jridgewell/trace-mapping'),
-      });
-      byOrigin.set(key, symbolicator);
-      if (byOrigin.size > 16) byOrigin.delete(byOrigin.keys().next().value as string);
-    }
-    return symbolicator;
+  // The symbolicator and what reads files and URLs (node:fs) load with the first envelope that needs them, not at start.
+  let loaded: Promise<{ symbolicatorFor(origin: string | undefined): Symbolicator }> | undefined;
+  const load = () => {
+    loaded ??= Promise.all([import('./symbolicateSources.ts'), import('./symbolicate.ts')]).then(
+      ([{ createSourceFetcher, createSourceReader }, { createSymbolicator }]) => {
+        const fetchSource = createSourceFetcher({
+          maxBytes,
+          // Each request gets most of the envelope's time: a map is fetched after its file.
+          timeoutMs: Math.max(100, Math.floor(timeoutMs * 0.6)),
+          maxEntries: 128,
+          maxOrigins: 8,
+          maxCachedBytes: 64 * MiB,
+          freshMs: 2000,
+          fetch: options.fetch,
+        });
+        const readFile = createSourceReader({ roots: options.sourceRoots, maxBytes });
+        // One symbolicator per page origin: its parsed maps belong to that origin's sources.
+        const byOrigin = new Map<string, Symbolicator>();
+        const symbolicatorFor = (origin: string | undefined): Symbolicator => {
+          const key = origin ?? '';
+          let symbolicator = byOrigin.get(key);
+          if (!symbolicator) {
+            symbolicator = createSymbolicator({
+              fetchSource: async (url) => (origin === undefined ? undefined : fetchSource(url, origin)),
+              readFile,
+              loadTraceMapping: () => import('@jridgewell/trace-mapping'),
+            });
+            byOrigin.set(key, symbolicator);
+            if (byOrigin.size > 16) byOrigin.delete(byOrigin.keys().next().value as string);
+          }
+          return symbolicator;
+        };
+        return { symbolicatorFor };
+      },
+    );
+    return loaded;
   };
 
   // What an event must mention to have a frame worth a look (as JSON writes it): its page's origin, or a root.
@@ -97,17 +99,18 @@ export function createEnvelopeSymbolicator(options: EnvelopeSymbolicatorOptions)
       envelope.header,
       envelope.items.map((item) => ({ header: item.header, payload: Uint8Array.from(item.payload) })),
     );
-    const symbolicator = symbolicatorFor(origin);
-    const work = Promise.all(events.map(({ event }) => symbolicator.symbolicateEvent(event))).then((changed) => {
-      if (!changed.some(Boolean)) return kept;
-      const items: Item[] = [...kept.items];
-      events.forEach(({ index, event }, i) => {
-        if (!changed[i]) return;
-        const { length: _length, ...header } = (items[index] as Item).header;
-        items[index] = createItem(header, JSON.stringify(event));
+    const work = load()
+      .then(({ symbolicatorFor }) => Promise.all(events.map(({ event }) => symbolicatorFor(origin).symbolicateEvent(event))))
+      .then((changed) => {
+        if (!changed.some(Boolean)) return kept;
+        const items: Item[] = [...kept.items];
+        events.forEach(({ index, event }, i) => {
+          if (!changed[i]) return;
+          const { length: _length, ...header } = (items[index] as Item).header;
+          items[index] = createItem(header, JSON.stringify(event));
+        });
+        return createEnvelope(kept.header, items);
       });
-      return createEnvelope(kept.header, items);
-    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<Envelope>((resolve) => {
       timer = setTimeout(() => resolve(kept), timeoutMs);
