@@ -9,13 +9,11 @@
  *   synchronous `captureException` calls reach the sidecar as 64. In development the client gets a
  *   larger buffer, and what it still drops is counted.
  */
+import { widenProcessingBuffer } from '../node/processing.ts';
 import type { SentryClientLike, SentryTransportLike } from '../sentry.ts';
 
 /** Events a client processes at once once prepared; past it the SDK drops (and Spotlight counts) them. */
 export const SDK_BUFFER_SIZE = 10_000;
-
-/** Drop reasons that mean an event never reached `beforeEnvelope` because a buffer was full. */
-const OVERFLOW_REASONS = new Set(['queue_overflow', 'buffer_overflow']);
 
 interface IntegrationLike {
   readonly name: string;
@@ -26,15 +24,7 @@ interface PreparableClient extends SentryClientLike {
   getOptions(): { integrations?: readonly IntegrationLike[]; enabled?: boolean };
   getIntegrationByName?(name: string): unknown;
   addIntegration?(integration: IntegrationLike): void;
-  recordDroppedEvent?(reason: string, category: string, count?: number): void;
   _transport?: SentryTransportLike;
-  _promiseBuffer?: PromiseBufferLike;
-}
-
-interface PromiseBufferLike {
-  readonly $: PromiseLike<unknown>[];
-  add(taskProducer: () => PromiseLike<unknown>): PromiseLike<unknown>;
-  drain(timeout?: number): PromiseLike<boolean>;
 }
 
 export interface Prepared {
@@ -69,8 +59,10 @@ export function prepareClient(client: SentryClientLike, beforeInit: boolean): Pr
   PREPARED.set(client, prepared);
   if (options.enabled === false) return prepared;
 
-  widenBuffer(target);
-  countOverflow(target, prepared.sdkDropped);
+  // The same bound as the Node hook's (node/processing.ts); what it still turns away is counted.
+  widenProcessingBuffer(client, SDK_BUFFER_SIZE, (category) =>
+    prepared.sdkDropped.set(category, (prepared.sdkDropped.get(category) ?? 0) + 1),
+  );
 
   if (target.getTransport()) return prepared;
   target._transport = localTransport();
@@ -94,45 +86,4 @@ function setUpSkippedIntegrations(client: PreparableClient): void {
       // One integration failing must not keep the others (or the page) from working.
     }
   }
-}
-
-/** Replaces the client's 64-slot processing buffer (SDK 10, 11) with a larger one of the same shape. */
-function widenBuffer(client: PreparableClient): void {
-  const original = client._promiseBuffer;
-  if (!original || typeof original.add !== 'function' || typeof original.drain !== 'function') return;
-  const tasks = new Set<PromiseLike<unknown>>();
-  const track = (task: PromiseLike<unknown>) => {
-    tasks.add(task);
-    const remove = () => tasks.delete(task);
-    task.then(remove, remove);
-  };
-  for (const task of Array.isArray(original.$) ? original.$ : []) track(task);
-  client._promiseBuffer = {
-    get $() {
-      return [...tasks];
-    },
-    add(taskProducer) {
-      // The SDK's own marker for a full buffer, so it records the drop as it would have.
-      if (tasks.size >= SDK_BUFFER_SIZE) return Promise.reject(Symbol.for('SentryBufferFullError'));
-      const task = taskProducer();
-      track(task);
-      return task;
-    },
-    drain(timeout) {
-      if (tasks.size === 0) return Promise.resolve(true);
-      const settled = Promise.allSettled([...tasks]).then(() => true);
-      if (!timeout) return settled;
-      return Promise.race([settled, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout))]);
-    },
-  };
-}
-
-/** Counts what the client drops because a buffer was full (the SDK records it as a client report). */
-function countOverflow(client: PreparableClient, counts: Map<string, number>): void {
-  const record = client.recordDroppedEvent;
-  if (typeof record !== 'function') return;
-  client.recordDroppedEvent = function (this: unknown, reason: string, category: string, count = 1) {
-    if (OVERFLOW_REASONS.has(reason)) counts.set(category, (counts.get(category) ?? 0) + count);
-    return record.call(this, reason, category, count);
-  };
 }

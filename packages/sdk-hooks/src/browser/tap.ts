@@ -5,6 +5,8 @@
  * on the console, and, once the sidecar answers, reported to it as a client report in the name of the
  * page's SDK (Sentry's reasons and data categories), so the overlay's SDKs view shows it on that SDK's row.
  */
+
+import { clientReportEnvelope, type Discard, type DiscardedEvents, DropLedger, envelopeDiscards } from '../node/drops.ts';
 import type { SentryClientLike, SentryEnvelopeLike, SentrySpanLike } from '../sentry.ts';
 import { serializeSdkEnvelope } from '../serialize.ts';
 import { sidecarStreamUrl } from '../url.ts';
@@ -45,30 +47,12 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  */
 const KEEPALIVE_BUDGET = 60_000;
 
-/** Sentry's data category of each item type Spotlight can lose (what client reports count). */
-const CATEGORIES: Readonly<Record<string, string>> = {
-  event: 'error',
-  transaction: 'transaction',
-  span: 'span',
-  log: 'log_item',
-  session: 'session',
-  sessions: 'session',
-  attachment: 'attachment',
-  replay_event: 'replay',
-  replay_recording: 'replay',
-  profile: 'profile',
-  profile_chunk: 'profile_chunk',
-  feedback: 'feedback',
-  check_in: 'monitor',
-  trace_metric: 'metric',
-};
-
 interface Queued {
   readonly body: Uint8Array;
-  /** Data categories of its items, counted if it is lost; a client report's are those it reports. */
-  readonly categories: readonly string[];
+  /** What it counts for if it is lost (Sentry's data categories). */
+  readonly discards: readonly Discard[];
   /** A client report: what it reports goes back to the ledger if it cannot be sent. */
-  readonly report?: ReadonlyMap<string, number>;
+  readonly report?: readonly DiscardedEvents[];
 }
 
 export function createTap(client: SentryClientLike, options: TapOptions): Tap {
@@ -81,15 +65,11 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
   let inFlight = 0;
   let keepaliveBytes = 0;
   let warned = false;
-  let lastSdk: unknown;
+  let lastSdk: Readonly<Record<string, unknown>> | undefined;
   let reachable = false;
-  /** What was lost and not reported yet, as `reason:category` → quantity (Sentry's client report outcomes). */
-  const ledger = new Map<string, number>();
+  /** What was lost and not reported yet, as the Node hook counts it (Sentry's client report outcomes). */
+  const ledger = new DropLedger();
   const reportedSdk = new Map<string, number>();
-
-  const record = (reason: string, categories: readonly string[]) => {
-    for (const category of categories) ledger.set(`${reason}:${category}`, (ledger.get(`${reason}:${category}`) ?? 0) + 1);
-  };
 
   const addTraceId = (id: unknown) => {
     if (typeof id !== 'string' || !TRACE_ID.test(id) || traceIds.has(id)) return;
@@ -131,14 +111,14 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
     reachable = outcome !== 'network_error';
     if (entry.report) {
       // A report that could not be sent: what it said is said again with the next one.
-      if (outcome !== 'sent') for (const [key, quantity] of entry.report) ledger.set(key, (ledger.get(key) ?? 0) + quantity);
+      if (outcome !== 'sent') ledger.restore(entry.report);
       return;
     }
     if (outcome === 'sent') {
       counts.sent++;
     } else {
       counts.failed++;
-      record(outcome, entry.categories);
+      ledger.record(outcome, entry.discards);
     }
   };
 
@@ -146,17 +126,12 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
   const reportLosses = () => {
     for (const [category, total] of options.sdkDropped) {
       const quantity = total - (reportedSdk.get(category) ?? 0);
-      if (quantity > 0) ledger.set(`queue_overflow:${category}`, (ledger.get(`queue_overflow:${category}`) ?? 0) + quantity);
+      ledger.record('queue_overflow', [{ category, quantity }]);
       reportedSdk.set(category, total);
     }
-    if (ledger.size === 0) return;
-    const report = new Map(ledger);
-    ledger.clear();
-    const discarded = [...report].map(([key, quantity]) => {
-      const colon = key.indexOf(':');
-      return { reason: key.slice(0, colon), category: key.slice(colon + 1), quantity };
-    });
-    const lost = discarded.filter((d) => d.reason === 'queue_overflow').reduce((sum, d) => sum + d.quantity, 0);
+    if (!ledger.pending) return;
+    const report = ledger.take();
+    const lost = report.filter((d) => d.reason === 'queue_overflow').reduce((sum, d) => sum + d.quantity, 0);
     if (lost > 0 && !warned) {
       warned = true;
       options.warn(
@@ -165,13 +140,8 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
       );
     }
     // In the name of the page's SDK, so the SDKs view shows it on that SDK's row.
-    const header = { sent_at: new Date().toISOString(), ...(lastSdk ? { sdk: lastSdk } : {}) };
-    const envelope: SentryEnvelopeLike = [
-      header,
-      [[{ type: 'client_report' }, { timestamp: Date.now() / 1000, discarded_events: discarded }]],
-    ];
-    const body = serializeSdkEnvelope(envelope);
-    if (body) queue.push({ body, categories: [], report });
+    const body = serializeSdkEnvelope(clientReportEnvelope(report, lastSdk, Date.now()));
+    if (body) queue.push({ body, discards: [], report });
   };
 
   const pump = () => {
@@ -192,16 +162,16 @@ export function createTap(client: SentryClientLike, options: TapOptions): Tap {
     if (stopped) return;
     for (const id of traceIdsOf(envelope)) addTraceId(id);
     if (!options.forward || !options.base || !options.send) return;
-    if (envelope[0].sdk) lastSdk = envelope[0].sdk;
-    const categories = envelope[1].map(([header]) => CATEGORIES[String(header.type)]).filter((c): c is string => c !== undefined);
+    if (envelope[0].sdk) lastSdk = envelope[0].sdk as Readonly<Record<string, unknown>>;
+    const discards = envelopeDiscards(envelope);
     if (queue.length >= options.maxQueued) {
       counts.dropped++;
-      record('queue_overflow', categories);
+      ledger.record('queue_overflow', discards);
       return;
     }
     const body = serializeSdkEnvelope(envelope);
     if (!body) return;
-    queue.push({ body, categories });
+    queue.push({ body, discards });
     pump();
   };
 

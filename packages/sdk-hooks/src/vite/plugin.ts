@@ -1,7 +1,8 @@
 import type { Plugin, ViteDevServer } from 'vite';
 import packageJson from '../../package.json' with { type: 'json' };
 import { eventEnvelope, isSpotlightEnabled, postEnvelope } from '../express/sidecar-client.ts';
-import { probeSidecar, type SidecarProbe } from '../node/health.ts';
+import { keepSidecar } from '../express/sidecar-keeper.ts';
+import type { SidecarProbe } from '../node/health.ts';
 import { asViteError, buildErrorEvent, errorKey, type ViteErrorLike } from './build-error-event.ts';
 import {
   CLIENT_MODULE_ID,
@@ -43,32 +44,26 @@ const HEALTH_CACHE_MS = 1000;
 export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
   const replaceOverlay = options.replaceErrorOverlay !== false;
   const resolve = options.resolveSidecar ?? resolveSidecar;
-  const probe = options.probeSidecar ?? ((url: string) => probeSidecar(url, 1000));
   let sidecarUrl = '';
   let server: ViteDevServer | undefined;
-  let checkedAt = 0;
-  let checking: Promise<void> | undefined;
+  // A sidecar the plugin started exits once idle (no page open, nothing sent: the tab was closed over lunch);
+  // the next page load starts it again. The Express helpers keep theirs the same way.
+  const keeper = keepSidecar({
+    sidecarUrl: options.sidecarUrl,
+    env: process.env,
+    publish: true,
+    ttlMs: HEALTH_CACHE_MS,
+    find: (found) => resolve({ optionUrl: found.sidecarUrl, env: found.env }),
+    ...(options.probeSidecar ? { probe: options.probeSidecar } : {}),
+  });
 
-  const find = async (): Promise<void> => {
-    const resolved = await resolve({ optionUrl: options.sidecarUrl, env: process.env });
-    if (server && sidecarUrl && resolved.url !== sidecarUrl) invalidateClientModule(server);
-    sidecarUrl = resolved.url;
-    server?.config.logger.info(`  Spotlight: ${sidecarUrl} (${resolved.source})`, { timestamp: true });
-  };
-
-  /**
-   * A sidecar the plugin started exits once idle (no page open, nothing sent); the next page load
-   * starts it again. Asked once at a time, and at most every HEALTH_CACHE_MS.
-   */
   const ensureSidecar = async (): Promise<void> => {
-    if (Date.now() - checkedAt < HEALTH_CACHE_MS) return;
-    checking ??= (async () => {
-      if ((await probe(sidecarUrl)).kind === 'down') await find();
-      checkedAt = Date.now();
-    })().finally(() => {
-      checking = undefined;
-    });
-    await checking;
+    const found = await keeper.ensure();
+    if (found.url === sidecarUrl) return;
+    // The page's client module holds the address: pages must load it anew.
+    if (server && sidecarUrl) invalidateClientModule(server);
+    sidecarUrl = found.url;
+    server?.config.logger.info(`  Spotlight: ${sidecarUrl} (${found.source})`, { timestamp: true });
   };
 
   return {
@@ -84,7 +79,7 @@ export function spotlight(options: SpotlightPluginOptions = {}): Plugin {
 
     async configureServer(devServer) {
       server = devServer;
-      await find();
+      await ensureSidecar();
       if (replaceOverlay) reportErrors(devServer, () => sidecarUrl);
     },
 
