@@ -14,18 +14,18 @@ import { createTools, DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, type SearchFilters
 const filters = z
   .union([
     z.object({
-      timeWindow: z
-        .number()
-        .describe('Number of seconds to look back from now. Examples: 60 = last minute, 300 = last 5 minutes, 3600 = last hour.'),
+      timeWindow: z.number().describe('How far back to look, in seconds (60 is the last minute, 3600 the last hour).'),
     }),
     z.object({
       filename: z
         .string()
-        .describe("File name to look for in stack traces or logs. Examples: 'Button.tsx', 'auth.js', 'api/routes.ts'. Case-sensitive."),
+        .describe(
+          "Only what involves this file: part of a stack frame's path or of a log's or span's code location, case-sensitive (Cart.tsx, api/routes.ts).",
+        ),
     }),
     z.object({
-      limit: z.number().describe('Maximum number of results to return. Examples: 10, 20, 50.'),
-      offset: z.number().default(0).describe('Number of results to skip from the beginning. Default: 0'),
+      limit: z.number().describe('How many results at most.'),
+      offset: z.number().default(0).describe('How many results to skip first (0 by default).'),
     }),
   ])
   .optional()
