@@ -2,9 +2,9 @@ import { decodeWireEnvelope, parseEnvelope, readSessionFile, toWireEnvelope, typ
 import { unwrappedFetch } from '@spotlight/sdk-hooks/browser';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { prepareEnvelope } from './data/prepare.ts';
+import { createStore, type SpotlightStore } from './data/index.ts';
+import { createVisibilitySelector } from './data/sessions.ts';
 import { connectSse, type SseClient } from './data/sseClient.ts';
-import { createStore, type Store } from './data/store.ts';
 import { mountShadowRoot } from './mount.ts';
 import type { InitialEvent, ResolvedOptions } from './options.ts';
 import { connectSdkBridge } from './sdkBridge.ts';
@@ -12,6 +12,7 @@ import { describeShortcut, isApplePlatform, matchesShortcut, parseShortcut } fro
 import { App } from './ui/App.tsx';
 import type { SpotlightController } from './ui/context.ts';
 import { createUiState } from './ui/uiState.ts';
+import { createSessionUiStore, pageStorage } from './views/sessions/sessionState.ts';
 
 export interface SpotlightHandle {
   /** Opens the overlay, at `path` when given (e.g. `/errors`, `/traces`). */
@@ -45,7 +46,8 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   for (const warning of options.warnings) console.warn(`[Spotlight] ${warning}`);
   const cleanups: (() => void)[] = [];
 
-  const store: Store = createStore({ cap: options.maxEnvelopes, onAdd: prepareEnvelope });
+  // This overlay's envelopes and every view of them: nothing is shared with another overlay in the page.
+  const store: SpotlightStore = createStore({ cap: options.maxEnvelopes });
   // The page's fetch without Sentry's instrumentation: the overlay's own requests to the sidecar must not
   // show up as spans and breadcrumbs of the app it is debugging (nor carry its trace headers).
   const sidecarFetch: typeof fetch = unwrappedFetch() ?? win.fetch.bind(win);
@@ -98,8 +100,10 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   const controller: SpotlightController = {
     store,
     ui,
+    sessionUi: createSessionUiStore(pageStorage()),
+    selectVisibility: createVisibilitySelector(),
     options,
-    seenEnvelopeIds: new Set(),
+    seenUpTo: -1,
     shortcutLabel: shortcut ? describeShortcut(shortcut, apple) : undefined,
     open(path) {
       if (path !== undefined) ui.navigate(path);
@@ -110,7 +114,6 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
     async clear() {
       // The sidecar tells every viewer (`spotlight.clear`); clearing here too keeps this page right when it is down.
       store.clear();
-      controller.seenEnvelopeIds.clear();
       const response = await sidecarFetch(`${options.sidecarUrl}/clear`, { method: 'DELETE', credentials: 'omit' });
       if (!response.ok) throw new Error(`the sidecar answered ${response.status}`);
     },
@@ -190,10 +193,7 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
     url: `${options.sidecarUrl}/stream`,
     fetch: sidecarFetch,
     onEnvelope: (envelope, id) => store.add(envelope, id),
-    onClear: () => {
-      store.clear();
-      controller.seenEnvelopeIds.clear();
-    },
+    onClear: () => store.clear(),
     onConnection: (state) => {
       store.setConnection(state);
       log(options, `connection ${state.status}${state.error ? `: ${state.error}` : ''}`);

@@ -1,5 +1,5 @@
 import { stripAnsi } from './ansi.ts';
-import { appRootOfFrames, declaredAppRoot, framePath, isInAppFrame, type PathFrame, shortenPath } from './paths.ts';
+import { appRootOfFrames, declaredAppRoot, framePath, isInAppFrame, type PathFrame, type PathReader, plainPaths } from './paths.ts';
 
 // Readers for error event payloads. Events come from any SDK of any version (or from anything that
 // can POST to the sidecar): every field is checked before use, nothing is assumed present.
@@ -91,18 +91,11 @@ export function framesOf(stacktrace: unknown): readonly Frame[] {
   return frames;
 }
 
-const exceptionsCache = new WeakMap<JsonObject, readonly ExceptionValue[]>();
-
-/** The exception chain, root cause first and the outermost exception last (Sentry's order). Cached per event. */
+/**
+ * The exception chain, root cause first and the outermost exception last (Sentry's order). Read afresh on
+ * each call: the readers below take it as an argument, so that reading one event reads its chain once.
+ */
 export function exceptionsOf(event: JsonObject): readonly ExceptionValue[] {
-  const cached = exceptionsCache.get(event);
-  if (cached) return cached;
-  const exceptions = readExceptions(event);
-  exceptionsCache.set(event, exceptions);
-  return exceptions;
-}
-
-function readExceptions(event: JsonObject): readonly ExceptionValue[] {
   const exception = event.exception;
   // Old SDKs sent `exception` as the list itself.
   const values = Array.isArray(exception) ? exception : asArray(asObject(exception)?.values);
@@ -160,16 +153,16 @@ export function levelOf(event: JsonObject): string {
 }
 
 /** Every frame of an event (all exceptions and the message stack), for finding its app root. */
-export function allFramesOf(event: JsonObject): readonly Frame[] {
-  return [...exceptionsOf(event).flatMap((ex) => ex.frames), ...messageFramesOf(event)];
+export function allFramesOf(event: JsonObject, exceptions = exceptionsOf(event)): readonly Frame[] {
+  return [...exceptions.flatMap((ex) => ex.frames), ...messageFramesOf(event)];
 }
 
 /** The app root: the one the SDK declared (`contexts.app.app_root`), else guessed from the frames. */
-export function appRootOfEvent(event: JsonObject): string | undefined {
-  const frames = allFramesOf(event);
+export function appRootOfEvent(event: JsonObject, paths: PathReader = plainPaths, exceptions = exceptionsOf(event)): string | undefined {
+  const frames = allFramesOf(event, exceptions);
   const inApp = frames.filter(isInAppFrame).flatMap((frame) => framePath(frame) ?? []);
   const declared = declaredAppRoot(asObject(asObject(event.contexts)?.app)?.app_root, inApp);
-  return declared ?? appRootOfFrames(frames);
+  return declared ?? appRootOfFrames(frames, paths);
 }
 
 function firstLine(text: string): string {
@@ -184,8 +177,7 @@ export interface EventHeadline {
   readonly subtitle?: string;
 }
 
-export function headlineOf(event: JsonObject): EventHeadline {
-  const exceptions = exceptionsOf(event);
+export function headlineOf(event: JsonObject, exceptions = exceptionsOf(event)): EventHeadline {
   const main = exceptions[exceptions.length - 1];
   if (main) {
     const value = main.value !== undefined ? firstLine(stripAnsi(main.value)) : undefined;
@@ -198,8 +190,7 @@ export function headlineOf(event: JsonObject): EventHeadline {
 }
 
 /** The frame that threw: the last in-app frame of the outermost exception that has any, else its last frame. */
-export function crashFrameOf(event: JsonObject): Frame | undefined {
-  const exceptions = exceptionsOf(event);
+export function crashFrameOf(event: JsonObject, exceptions = exceptionsOf(event)): Frame | undefined {
   const stacks = exceptions.length > 0 ? [...exceptions].reverse().map((ex) => ex.frames) : [messageFramesOf(event)];
   for (const frames of stacks) {
     const inApp = frames.filter(isInAppFrame);
@@ -214,11 +205,16 @@ export function crashFrameOf(event: JsonObject): Frame | undefined {
 }
 
 /** Where it happened: `~/src/routes/x.ts in loadUser`, else the transaction or the request's URL. */
-export function culpritOf(event: JsonObject, appRoot?: string): string | undefined {
-  const frame = crashFrameOf(event);
+export function culpritOf(
+  event: JsonObject,
+  appRoot?: string,
+  paths: PathReader = plainPaths,
+  exceptions = exceptionsOf(event),
+): string | undefined {
+  const frame = crashFrameOf(event, exceptions);
   if (frame) {
     const path = frame.abs_path ?? frame.filename;
-    const file = path !== undefined ? shortenPath(path, appRoot) : frame.module;
+    const file = path !== undefined ? paths.shortenPath(path, appRoot) : frame.module;
     const fn = frame.function !== undefined && frame.function !== '?' ? frame.function : undefined;
     if (file !== undefined && fn !== undefined) return `${file} in ${fn}`;
     if (file !== undefined || fn !== undefined) return file ?? fn;

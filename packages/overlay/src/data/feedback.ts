@@ -1,3 +1,4 @@
+import type { Derivation } from './derive.ts';
 import { asObject, asString, type JsonObject, timestampMs } from './errorEvent.ts';
 import { type Attachment, attachmentsOf } from './grouping.ts';
 import type { StoredEnvelope } from './store.ts';
@@ -67,6 +68,7 @@ function userReportOf(payload: JsonObject, stored: StoredEnvelope): Feedback {
 export function feedbackOfEnvelope(stored: StoredEnvelope): Feedback[] {
   const items = stored.envelope[1];
   const out: Feedback[] = [];
+  if (!items.some(([h]) => h.type === 'feedback' || h.type === 'user_report')) return out;
   for (const [header, payload] of items) {
     if (!isRecord(payload)) continue;
     if (header.type === 'feedback') {
@@ -79,13 +81,37 @@ export function feedbackOfEnvelope(stored: StoredEnvelope): Feedback[] {
   return out;
 }
 
-/** Every feedback in the store, newest first. */
+const newestFirst = (a: Feedback, b: Feedback): number => b.timestamp - a.timestamp;
+
+/** Every feedback of these envelopes, newest first, read afresh (a store keeps `feedback` up to date). */
 export function selectFeedback(envelopes: readonly StoredEnvelope[]): Feedback[] {
-  const out: Feedback[] = [];
-  for (const stored of envelopes) {
-    const items = stored.envelope[1];
-    if (!items.some(([h]) => h.type === 'feedback' || h.type === 'user_report')) continue;
-    out.push(...feedbackOfEnvelope(stored));
-  }
-  return out.sort((a, b) => b.timestamp - a.timestamp);
+  return envelopes.flatMap((stored) => feedbackOfEnvelope(stored)).sort(newestFirst);
 }
+
+interface FeedbackState {
+  /** In arrival order. */
+  all: Feedback[];
+  out: readonly Feedback[] | undefined;
+}
+
+/** The store's feedback, newest first (rare: the list is sorted again when one comes or goes). */
+export const feedback: Derivation<FeedbackState, readonly Feedback[]> = {
+  name: 'feedback',
+  create: () => ({ all: [], out: [] }),
+  add(state, entry, ctx) {
+    const found = ctx.of(feedbackOfEnvelope, entry);
+    if (found.length === 0) return;
+    state.all.push(...found);
+    state.out = undefined;
+  },
+  remove(state, entry, ctx) {
+    const found = ctx.of(feedbackOfEnvelope, entry);
+    if (found.length === 0) return;
+    state.all = state.all.filter((item) => !found.includes(item));
+    state.out = undefined;
+  },
+  result(state) {
+    state.out ??= state.all.slice().sort(newestFirst);
+    return state.out;
+  },
+};

@@ -1,7 +1,10 @@
 import { decodeWireEnvelope, parseEnvelope, toWireEnvelope, utf8Decode, type WireEnvelope } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../envelope/src/test/fixtures.ts';
-import { countUnseenErrors, errorEventsOf, groupIssues, groupingOf, maskMessage, selectErrorEvents, selectIssues } from './grouping.ts';
+import { createSelector } from './derive.ts';
+import { errorEventsOf, groupIssues, groupingOf, maskMessage, selectErrorEvents } from './grouping.ts';
+import { createStore } from './index.ts';
+import { errorArrivals, issues } from './issues.ts';
 import type { StoredEnvelope } from './store.ts';
 
 type Json = Record<string, unknown>;
@@ -213,6 +216,7 @@ describe('grouping into issues', () => {
 
 describe('selectors', () => {
   it('recomputes issues only when the envelope array changes', () => {
+    const selectIssues = createSelector(issues);
     const envelopes = [nodeEvent(1), nodeEvent(2)];
     const first = selectIssues(envelopes);
     expect(selectIssues(envelopes)).toBe(first);
@@ -221,7 +225,12 @@ describe('selectors', () => {
 
   it('counts errors in envelopes not seen yet', () => {
     const envelopes = [nodeEvent(1), stored(fixtureEnvelope('sentry-node-11.12/log.envelope'), 'log'), nodeEvent(2), nodeEvent(3)];
-    expect(countUnseenErrors(envelopes, new Set())).toBe(3);
-    expect(countUnseenErrors(envelopes, new Set(['id-0001', 'log', 'id-0002']))).toBe(1);
+    // Seen: every envelope up to one (the overlay was open while they were there).
+    const store = createStore({ schedule: () => () => {} });
+    for (const { envelope, id } of envelopes) store.add(envelope, id);
+    store.flush();
+    const held = store.getSnapshot().envelopes;
+    expect(store.read(errorArrivals).since(-1)).toBe(3);
+    expect(store.read(errorArrivals).since(store.seqOf(held[2] as StoredEnvelope))).toBe(1);
   });
 });

@@ -1,11 +1,13 @@
 import type { EnvelopeHeaders, ItemHeaders } from '@spotlight/envelope';
 import { stripAnsi } from './ansi.ts';
+import type { DeriveContext } from './derive.ts';
 import {
   appRootOfEvent,
   asArray,
   asObject,
   asString,
   culpritOf,
+  type ExceptionValue,
   exceptionsOf,
   type Frame,
   headlineOf,
@@ -16,7 +18,7 @@ import {
   messageTemplateOf,
   timestampMs,
 } from './errorEvent.ts';
-import { isInAppFrame, shortenPath } from './paths.ts';
+import { isInAppFrame, type PathReader, plainPaths } from './paths.ts';
 import { type Service, serviceOfEvent } from './sdksService.ts';
 import type { StoredEnvelope } from './store.ts';
 
@@ -40,6 +42,8 @@ export interface ErrorEventRecord {
   /** When the SDK captured it (epoch ms); the receive time when the event has none. */
   readonly timestamp: number;
   readonly event: JsonObject;
+  /** The event's exception chain, read once (root cause first). */
+  readonly exceptions: readonly ExceptionValue[];
   readonly envelopeHeader: EnvelopeHeaders;
   readonly attachments: readonly Attachment[];
   readonly service: Service;
@@ -84,12 +88,12 @@ export function maskMessage(message: string): string {
 }
 
 /** A frame as grouping sees it: module or app-relative file, plus function; no line or column. */
-export function frameGroupingKey(frame: Frame, appRoot?: string): string {
+export function frameGroupingKey(frame: Frame, appRoot?: string, paths: PathReader = plainPaths): string {
   const path = frame.abs_path ?? frame.filename;
   let file = frame.module;
   if (file === undefined && path !== undefined) {
     // Bundlers put content hashes in file names (`index-4f3a2b1c.js`); a rebuild must not make a new issue.
-    file = shortenPath(path, appRoot).replace(/([-.])[0-9a-f]{8,}(?=\.|$)/gi, '$1<hash>');
+    file = paths.shortenPath(path, appRoot).replace(/([-.])[0-9a-f]{8,}(?=\.|$)/gi, '$1<hash>');
   }
   const fn = (frame.function ?? '?')
     .replace(/^(?:async|new)\s+/, '')
@@ -98,18 +102,22 @@ export function frameGroupingKey(frame: Frame, appRoot?: string): string {
   return `${file ?? '?'} ${fn}`;
 }
 
-function stackKey(frames: readonly Frame[], appRoot?: string): string[] {
+function stackKey(frames: readonly Frame[], appRoot: string | undefined, paths: PathReader): string[] {
   const inApp = frames.filter(isInAppFrame);
-  return (inApp.length > 0 ? inApp : frames).map((frame) => frameGroupingKey(frame, appRoot));
+  return (inApp.length > 0 ? inApp : frames).map((frame) => frameGroupingKey(frame, appRoot, paths));
 }
 
 /** The default grouping: exception types with their frames, else the masked message. */
-export function defaultGrouping(event: JsonObject, appRoot?: string): string[] {
-  const exceptions = exceptionsOf(event);
+export function defaultGrouping(
+  event: JsonObject,
+  appRoot?: string,
+  paths: PathReader = plainPaths,
+  exceptions = exceptionsOf(event),
+): string[] {
   if (exceptions.length > 0) {
     const out: string[] = [];
     for (const ex of exceptions) {
-      const frames = stackKey(ex.frames, appRoot);
+      const frames = stackKey(ex.frames, appRoot, paths);
       out.push(ex.type ?? 'Error');
       // Without a stack, the message is all there is to tell two exceptions of one type apart.
       if (frames.length > 0) out.push(...frames);
@@ -119,17 +127,24 @@ export function defaultGrouping(event: JsonObject, appRoot?: string): string[] {
   }
   const message = messageTemplateOf(event) ?? messageOf(event);
   if (message !== undefined) {
-    const frames = stackKey(messageFramesOf(event), appRoot);
+    const frames = stackKey(messageFramesOf(event), appRoot, paths);
     return [maskMessage(message), ...frames];
   }
   return [asString(event.transaction) ?? '<unlabeled event>'];
 }
 
 /** The event's grouping: its `fingerprint` (with `{{ default }}` expanded) when it has one, else the default. */
-export function groupingOf(event: JsonObject, appRoot?: string): string[] {
+export function groupingOf(
+  event: JsonObject,
+  appRoot?: string,
+  paths: PathReader = plainPaths,
+  exceptions = exceptionsOf(event),
+): string[] {
   const fingerprint = asArray(event.fingerprint).filter((part) => typeof part === 'string' || typeof part === 'number');
-  if (fingerprint.length === 0) return defaultGrouping(event, appRoot);
-  return fingerprint.flatMap((part) => (DEFAULT_FINGERPRINT.test(String(part)) ? defaultGrouping(event, appRoot) : [`fp:${String(part)}`]));
+  if (fingerprint.length === 0) return defaultGrouping(event, appRoot, paths, exceptions);
+  return fingerprint.flatMap((part) =>
+    DEFAULT_FINGERPRINT.test(String(part)) ? defaultGrouping(event, appRoot, paths, exceptions) : [`fp:${String(part)}`],
+  );
 }
 
 /** A short, stable id for a grouping (53-bit cyrb hash, hex): used in routes. */
@@ -165,12 +180,12 @@ export function attachmentsOf(items: readonly (readonly [ItemHeaders, unknown])[
   return out;
 }
 
-const recordsCache = new WeakMap<StoredEnvelope, readonly ErrorEventRecord[]>();
-
-/** The error events of one stored envelope (usually none or one). Cached: stored envelopes never change. */
-export function errorEventsOf(stored: StoredEnvelope): readonly ErrorEventRecord[] {
-  const cached = recordsCache.get(stored);
-  if (cached) return cached;
+/**
+ * The error events of one stored envelope (usually none or one). An envelope reader: a store reads each
+ * envelope once (`ctx.of(errorEventsOf, entry)`), remembering stack paths in `ctx.paths`.
+ */
+export function errorEventsOf(stored: StoredEnvelope, ctx?: DeriveContext): readonly ErrorEventRecord[] {
+  const paths = ctx?.paths ?? plainPaths;
   const [header, items] = stored.envelope;
   const out: ErrorEventRecord[] = [];
   let attachments: Attachment[] | undefined;
@@ -178,10 +193,11 @@ export function errorEventsOf(stored: StoredEnvelope): readonly ErrorEventRecord
     const event = asObject(payload);
     if (itemHeader.type !== 'event' || !event || event.type === 'transaction') return;
     attachments ??= attachmentsOf(items);
-    const appRoot = appRootOfEvent(event);
-    const grouping = groupingOf(event, appRoot);
-    const headline = headlineOf(event);
-    const culprit = culpritOf(event, appRoot);
+    const exceptions = exceptionsOf(event);
+    const appRoot = appRootOfEvent(event, paths, exceptions);
+    const grouping = groupingOf(event, appRoot, paths, exceptions);
+    const headline = headlineOf(event, exceptions);
+    const culprit = culpritOf(event, appRoot, paths, exceptions);
     const record: { -readonly [K in keyof ErrorEventRecord]: ErrorEventRecord[K] } = {
       key: index === 0 || items.length === 1 ? stored.id : `${stored.id}:${index}`,
       eventId: asString(event.event_id) ?? asString(header.event_id) ?? `${stored.id}:${index}`,
@@ -189,6 +205,7 @@ export function errorEventsOf(stored: StoredEnvelope): readonly ErrorEventRecord
       receivedAt: stored.receivedAt,
       timestamp: timestampMs(event.timestamp) ?? stored.receivedAt,
       event,
+      exceptions,
       envelopeHeader: header,
       attachments,
       service: serviceOfEvent(event, header as JsonObject),
@@ -202,11 +219,10 @@ export function errorEventsOf(stored: StoredEnvelope): readonly ErrorEventRecord
     if (appRoot !== undefined) record.appRoot = appRoot;
     out.push(record);
   });
-  recordsCache.set(stored, out);
   return out;
 }
 
-/** Every error event in the store, in arrival order. */
+/** Every error event of these envelopes, in arrival order, read afresh (the store's derivations: issues.ts). */
 export function selectErrorEvents(envelopes: readonly StoredEnvelope[]): ErrorEventRecord[] {
   const out: ErrorEventRecord[] = [];
   for (const stored of envelopes) {
@@ -216,7 +232,43 @@ export function selectErrorEvents(envelopes: readonly StoredEnvelope[]): ErrorEv
   return out;
 }
 
-/** Groups events into issues, most recently seen first. */
+/** Orders events in an issue: by the SDK's time, then by arrival. */
+export const byEventTime = (a: ErrorEventRecord, b: ErrorEventRecord): number => a.timestamp - b.timestamp || a.receivedAt - b.receivedAt;
+
+/** The issue of a group of events (oldest first, at least one). */
+export function makeIssue(id: string, events: readonly ErrorEventRecord[], services: readonly Service[]): Issue {
+  const latest = events[events.length - 1] as ErrorEventRecord;
+  const first = events[0] as ErrorEventRecord;
+  const issue: { -readonly [K in keyof Issue]: Issue[K] } = {
+    id,
+    title: latest.title,
+    level: latest.level,
+    count: events.length,
+    firstSeen: first.timestamp,
+    lastSeen: latest.timestamp,
+    services,
+    events,
+    latest,
+  };
+  if (latest.subtitle !== undefined) issue.subtitle = latest.subtitle;
+  if (latest.culprit !== undefined) issue.culprit = latest.culprit;
+  return issue;
+}
+
+/** The services of an issue's events, in the order they first appear. */
+export function servicesOf(events: readonly ErrorEventRecord[]): Service[] {
+  const services = new Map<string, Service>();
+  for (const event of events) if (!services.has(event.service.key)) services.set(event.service.key, event.service);
+  return [...services.values()];
+}
+
+/** The order of the issues list: most recently seen first (then the key of the latest event: a total order). */
+export const byLastSeen = (a: Issue, b: Issue): number =>
+  b.lastSeen - a.lastSeen ||
+  b.latest.receivedAt - a.latest.receivedAt ||
+  (a.latest.key < b.latest.key ? -1 : a.latest.key > b.latest.key ? 1 : 0);
+
+/** Groups events into issues, most recently seen first. Pure; the store's incremental form is in issues.ts. */
 export function groupIssues(events: readonly ErrorEventRecord[]): Issue[] {
   const groups = new Map<string, ErrorEventRecord[]>();
   for (const event of events) {
@@ -226,47 +278,8 @@ export function groupIssues(events: readonly ErrorEventRecord[]): Issue[] {
   }
   const issues: Issue[] = [];
   for (const [id, group] of groups) {
-    group.sort((a, b) => a.timestamp - b.timestamp || a.receivedAt - b.receivedAt);
-    const latest = group[group.length - 1];
-    const first = group[0];
-    if (!latest || !first) continue;
-    const services = new Map<string, Service>();
-    for (const event of group) if (!services.has(event.service.key)) services.set(event.service.key, event.service);
-    const issue: { -readonly [K in keyof Issue]: Issue[K] } = {
-      id,
-      title: latest.title,
-      level: latest.level,
-      count: group.length,
-      firstSeen: first.timestamp,
-      lastSeen: latest.timestamp,
-      services: [...services.values()],
-      events: group,
-      latest,
-    };
-    if (latest.subtitle !== undefined) issue.subtitle = latest.subtitle;
-    if (latest.culprit !== undefined) issue.culprit = latest.culprit;
-    issues.push(issue);
+    group.sort(byEventTime);
+    issues.push(makeIssue(id, group, servicesOf(group)));
   }
-  return issues.sort((a, b) => b.lastSeen - a.lastSeen || b.latest.receivedAt - a.latest.receivedAt);
-}
-
-// Per array: the errors view and the tabs group the selected session's envelopes, a link to an event
-// of another session groups them all; neither evicts the other.
-const issuesCache = new WeakMap<readonly StoredEnvelope[], Issue[]>();
-
-/** The issues of these envelopes (the store's, or a session's); recomputed only when the array changes. */
-export function selectIssues(envelopes: readonly StoredEnvelope[]): Issue[] {
-  let issues = issuesCache.get(envelopes);
-  if (issues === undefined) {
-    issues = groupIssues(selectErrorEvents(envelopes));
-    issuesCache.set(envelopes, issues);
-  }
-  return issues;
-}
-
-/** How many error events arrived in envelopes the user has not seen yet. */
-export function countUnseenErrors(envelopes: readonly StoredEnvelope[], seen: ReadonlySet<string>): number {
-  let count = 0;
-  for (const stored of envelopes) if (!seen.has(stored.id)) count += errorEventsOf(stored).length;
-  return count;
+  return issues.sort(byLastSeen);
 }

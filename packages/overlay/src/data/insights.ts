@@ -1,3 +1,4 @@
+import type { Derivation } from './derive.ts';
 import { asString } from './errorEvent.ts';
 import { groupHttp, type HttpGroup, type TraceHttp, traceHttp } from './http.ts';
 import { type LlmCall, traceLlmCalls } from './llm.ts';
@@ -13,7 +14,8 @@ import {
 } from './queries.ts';
 import type { Span } from './spans.ts';
 import type { StoredEnvelope } from './store.ts';
-import { createTraceSelector, type Trace } from './traces.ts';
+import { createTraceSelector, type Trace, visibleTraces } from './traces.ts';
+import type { Visibility } from './visibility.ts';
 import { groupPageVitals, type PageLoad, type PageVitals, tracePageLoads } from './vitals.ts';
 
 /** What the insights found in one trace. */
@@ -87,6 +89,31 @@ export function createInsightsSelector(options: InsightOptions = DEFAULT_INSIGHT
     return lastOutput;
   };
 }
+
+export interface InsightsParams {
+  /** The selection whose traces are looked at (see visibility.ts). */
+  readonly visibility: Visibility;
+  readonly options: InsightOptions;
+}
+
+interface InsightsState {
+  readonly options: InsightOptions;
+  readonly select: (traces: readonly Trace[]) => InsightsIndex;
+}
+
+/**
+ * The insights of the traces a selection shows, as a store view: each trace's are read once per `Trace`
+ * object (see `createInsightsSelector`), from the store's own traces of the selection.
+ */
+export const insights: Derivation<InsightsState, InsightsIndex, InsightsParams> = {
+  name: 'insights',
+  create: (_ctx, { options }) => ({ options, select: createInsightsSelector(options) }),
+  keeps: (state, { options }) => state.options === options,
+  // Read from the traces, which follow the envelopes themselves.
+  add() {},
+  remove() {},
+  result: (state, { visibility }, ctx) => state.select(ctx.read(visibleTraces, visibility).traces),
+};
 
 /** One N+1 loop, as an agent or `tail` reports it. */
 export interface NPlusOneReport {

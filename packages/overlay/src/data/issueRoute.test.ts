@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Issue, selectIssues } from './grouping.ts';
+import type { Issue } from './grouping.ts';
+import { VIEWS } from './index.ts';
 import { resolveIssueRoute } from './issueRoute.ts';
-import { createSessionSelector, selectVisibleEnvelopes, visibility } from './sessions.ts';
+import { visibility } from './sessions.ts';
 import type { StoredEnvelope } from './store.ts';
-import { selectTraces } from './traces.ts';
-import { storedFixture } from './tracesFixtures.ts';
+import { deriveFrom, storedFixture } from './tracesFixtures.ts';
 
 // Real captures: a browser page load (whose request to the api fails with "item 42 not found"), and an
 // earlier Express request that failed the same way, plus two probe runs with one error each.
@@ -24,10 +24,11 @@ const NAMES = [
 ];
 const envelopes: StoredEnvelope[] = NAMES.map((name, i) => storedFixture(name, `e${String(i).padStart(2, '0')}`, 1000 + i));
 const PAGE = { loadedAt: Date.parse('2026-11-24T11:06:22.584Z'), traceIds: new Set(['228a29fec3fc4583b86ff81409faba17']) };
-const sessions = createSessionSelector()({ envelopes, page: PAGE });
-const current = visibility(sessions, { kind: 'current' }, new Set(), selectTraces(envelopes));
-const selected = selectIssues(selectVisibleEnvelopes(envelopes, current));
-const all = selectIssues(envelopes);
+const read = deriveFrom(envelopes);
+const sessions = read(VIEWS.sessions, { page: PAGE });
+const current = visibility(sessions, { kind: 'current' }, new Set());
+const selected = read(VIEWS.visibleIssues, current);
+const all = read(VIEWS.issues, undefined);
 
 const ITEM_42 = '05bf3df78f554e'; // "item 42 not found": once in this page's session, once earlier
 const PROBE = '1a651d98c1b5bd'; // "probe error": only in earlier sessions

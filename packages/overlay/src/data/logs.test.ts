@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type LogRow, logsOfEnvelope, selectLogs, userAttributes } from './logs.ts';
+import { createSelector } from './derive.ts';
+import { type LogRow, logs, logsOfEnvelope, userAttributes } from './logs.ts';
 import type { StoredEnvelope } from './store.ts';
 import { firstPayload, storedFixture } from './tracesFixtures.ts';
 
@@ -103,6 +104,7 @@ describe('selectLogs', () => {
       storedFixture('sentry-node-11.12/express-api-log.envelope', 'a', 2),
       storedFixture('sentry-node-10.78/log.envelope', 'o', 3),
     ];
+    const selectLogs = createSelector(logs);
     const rows = selectLogs(store);
     expect(rows.map((l) => [l.message, l.service.label, l.level])).toEqual([
       ['loaded 3 items for dashboard', 'node · api@1.0.0', 'info'],

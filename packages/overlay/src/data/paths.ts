@@ -1,17 +1,6 @@
 // File paths in stack frames, shown the way a developer thinks of them: `~/src/routes/x.ts` for the
 // app's own files (relative to the app root), `node_modules/pkg/...` for packages, `node:fs` as is.
 
-const NO_ROOT = '\u0000none';
-const CACHE_LIMIT = 2000;
-const rootCache = new Map<string, string>();
-const shortCache = new Map<string, string>();
-
-/** A bounded memo: when full it starts over (cheap, and the working set is small). */
-function remember(cache: Map<string, string>, key: string, value: string): void {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-}
-
 /** A stack frame as far as paths go (Sentry's `StackFrame` fields, all optional). */
 export interface PathFrame {
   readonly filename?: string | undefined;
@@ -166,16 +155,6 @@ export function appRootFromPaths(
   allPaths: readonly string[] = inAppPaths,
   startDirs: readonly string[] = [],
 ): string | undefined {
-  // Thousands of events share a handful of stacks: remember the answer per set of paths.
-  const key = `${inAppPaths.join('\n')}\u0000${allPaths === inAppPaths ? '' : allPaths.join('\n')}\u0000${startDirs.join('\n')}`;
-  const cached = rootCache.get(key);
-  if (cached !== undefined) return cached === NO_ROOT ? undefined : cached;
-  const root = computeAppRoot(inAppPaths, allPaths, startDirs);
-  remember(rootCache, key, root ?? NO_ROOT);
-  return root;
-}
-
-function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string[], startDirs: readonly string[]): string | undefined {
   const absolute = inAppPaths.map(normalizePath).filter((p) => isAbsolute(p) && !isLibraryPath(p));
   if (absolute.length === 0) return undefined;
   const windows = WINDOWS_DRIVE.test(absolute[0] ?? '');
@@ -216,16 +195,6 @@ function computeAppRoot(inAppPaths: readonly string[], allPaths: readonly string
 
 /** Shows a path relative to the app root (`~/...`), packages as `node_modules/<pkg>/...`. */
 export function shortenPath(path: string, appRoot?: string): string {
-  const key = `${appRoot ?? ''}\u0000${path}`;
-  let shown = shortCache.get(key);
-  if (shown === undefined) {
-    shown = computeShortPath(path, appRoot);
-    remember(shortCache, key, shown);
-  }
-  return shown;
-}
-
-function computeShortPath(path: string, appRoot: string | undefined): string {
   const normalized = normalizePath(path);
   const packageAt = normalized.lastIndexOf('/node_modules/');
   if (packageAt >= 0) return normalized.slice(packageAt + 1);
@@ -234,7 +203,7 @@ function computeShortPath(path: string, appRoot: string | undefined): string {
       const url = new URL(normalized);
       if (url.protocol === 'http:' || url.protocol === 'https:') {
         // Dev servers serve the project root at `/` (Vite, webpack-dev-server); `/@fs/` holds files outside it.
-        if (url.pathname.startsWith('/@fs/')) return computeShortPath(url.pathname.slice('/@fs'.length), appRoot);
+        if (url.pathname.startsWith('/@fs/')) return shortenPath(url.pathname.slice('/@fs'.length), appRoot);
         return `~${url.pathname}`;
       }
     } catch {
@@ -266,8 +235,53 @@ export function moduleBaseDir(frame: PathFrame): string | undefined {
   return isAbsolute(dir) ? dir : undefined;
 }
 
+/** The two path readings that events repeat most, as one object so that a store can remember them. */
+export interface PathReader {
+  readonly appRootFromPaths: typeof appRootFromPaths;
+  readonly shortenPath: typeof shortenPath;
+}
+
+/** Reads every path afresh: for one event on screen, a test, a one-off. */
+export const plainPaths: PathReader = { appRootFromPaths, shortenPath };
+
+const MEMO_LIMIT = 2000;
+const NO_ROOT = '\u0000none';
+
+/**
+ * The same readings, remembered: thousands of events share a handful of stacks, so a store reads each
+ * stack's root and each frame's path once. Bounded: when full it starts over (cheap, and the working set is
+ * small). Each store makes its own (see derive.ts): nothing is shared between two overlays or two tests.
+ */
+export function createPathMemo(): PathReader {
+  const roots = new Map<string, string>();
+  const shown = new Map<string, string>();
+  const remember = (memo: Map<string, string>, key: string, value: string): void => {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, value);
+  };
+  return {
+    appRootFromPaths(inAppPaths, allPaths = inAppPaths, startDirs = []) {
+      const key = `${inAppPaths.join('\n')}\u0000${allPaths === inAppPaths ? '' : allPaths.join('\n')}\u0000${startDirs.join('\n')}`;
+      const known = roots.get(key);
+      if (known !== undefined) return known === NO_ROOT ? undefined : known;
+      const root = appRootFromPaths(inAppPaths, allPaths, startDirs);
+      remember(roots, key, root ?? NO_ROOT);
+      return root;
+    },
+    shortenPath(path, appRoot) {
+      const key = `${appRoot ?? ''}\u0000${path}`;
+      let text = shown.get(key);
+      if (text === undefined) {
+        text = shortenPath(path, appRoot);
+        remember(shown, key, text);
+      }
+      return text;
+    },
+  };
+}
+
 /** The app root of an event, from the frames of all its exceptions and threads. */
-export function appRootOfFrames(frames: readonly PathFrame[]): string | undefined {
+export function appRootOfFrames(frames: readonly PathFrame[], paths: PathReader = plainPaths): string | undefined {
   const inApp: string[] = [];
   const all: string[] = [];
   const starts: string[] = [];
@@ -280,7 +294,7 @@ export function appRootOfFrames(frames: readonly PathFrame[]): string | undefine
     const start = moduleBaseDir(frame);
     if (start !== undefined) starts.push(start);
   }
-  return appRootFromPaths(inApp, all, starts);
+  return paths.appRootFromPaths(inApp, all, starts);
 }
 
 /**

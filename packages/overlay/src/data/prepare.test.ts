@@ -2,13 +2,13 @@ import { parseEnvelope, toWireEnvelope } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
 import { envelopeFixtures, fixture } from '../../../envelope/src/test/fixtures.ts';
 import { errorEventsOf } from './grouping.ts';
-import { prepareEnvelope } from './prepare.ts';
+import { createStore, PREPARED } from './index.ts';
 import { sdkOfEnvelope } from './sdks.ts';
 import { sessionFactsOf } from './sessions.ts';
-import { createStore, type StoredEnvelope } from './store.ts';
+import type { StoredEnvelope } from './store.ts';
 
 function storeWithPrepare() {
-  return createStore({ schedule: () => () => {}, onAdd: prepareEnvelope });
+  return createStore({ schedule: () => () => {} });
 }
 
 function only(store: ReturnType<typeof storeWithPrepare>): StoredEnvelope {
@@ -18,7 +18,7 @@ function only(store: ReturnType<typeof storeWithPrepare>): StoredEnvelope {
   return stored;
 }
 
-describe('prepareEnvelope', () => {
+describe('what a store derives of an envelope as it arrives', () => {
   it('derives what the views read of an envelope as it arrives, not at the first render', () => {
     const store = storeWithPrepare();
     store.add(toWireEnvelope(parseEnvelope(fixture('sentry-node-11.12/event.envelope'))), 'e1');
@@ -33,9 +33,9 @@ describe('prepareEnvelope', () => {
     items.splice(0);
 
     expect([title, sdkName]).toEqual(['Error', 'sentry.javascript.node']);
-    expect(errorEventsOf(stored).at(0)?.title).toBe('Error');
-    expect(sdkOfEnvelope(stored)?.name).toBe('sentry.javascript.node');
-    expect([...sessionFactsOf(stored).parts.values()].reduce((n, part) => n + part.errorCount, 0)).toBe(errorCount);
+    expect(store.of(errorEventsOf, stored).at(0)?.title).toBe('Error');
+    expect(store.of(sdkOfEnvelope, stored)?.name).toBe('sentry.javascript.node');
+    expect([...store.of(sessionFactsOf, stored).parts.values()].reduce((n, part) => n + part.errorCount, 0)).toBe(errorCount);
     expect(errorCount).toBe(1);
   });
 
@@ -43,7 +43,10 @@ describe('prepareEnvelope', () => {
     for (const { name, bytes } of envelopeFixtures()) {
       const store = storeWithPrepare();
       expect(store.add(toWireEnvelope(parseEnvelope(bytes)), name), name).toBe(true);
-      expect(() => prepareEnvelope(only(store)), name).not.toThrow();
+      const stored = only(store);
+      expect(() => {
+        for (const reader of PREPARED) store.of(reader, stored);
+      }, name).not.toThrow();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { createSelector, type Derivation } from './derive.ts';
 import { asArray, asNumber, asObject, asString, type JsonObject, timestampMs } from './errorEvent.ts';
 import { appRootOfFrames, framePath, isInAppFrame, type PathFrame, shortenPath } from './paths.ts';
 import type { StoredEnvelope } from './store.ts';
@@ -129,32 +130,45 @@ export interface ProfileIndex {
   readonly byTrace: ReadonlyMap<string, readonly ProfileSource[]>;
 }
 
-/** A selector over the store's envelopes; each instance keeps its own per-envelope cache. */
-export function createProfileSelector(): (envelopes: readonly StoredEnvelope[]) => ProfileIndex {
-  const parsed = new WeakMap<StoredEnvelope, ProfileSource[]>();
-  let lastInput: readonly StoredEnvelope[] | undefined;
-  let lastOutput: ProfileIndex | undefined;
-  return (envelopes) => {
-    if (envelopes === lastInput && lastOutput !== undefined) return lastOutput;
-    const all: ProfileSource[] = [];
+interface ProfilesState {
+  /** Every profile, in arrival order. */
+  all: ProfileSource[];
+  out: ProfileIndex | undefined;
+}
+
+/** The store's profiles (a handful: the index is made again when one comes or goes). */
+export const profiles: Derivation<ProfilesState, ProfileIndex> = {
+  name: 'profiles',
+  create: () => ({ all: [], out: undefined }),
+  add(state, entry, ctx) {
+    const sources = ctx.of(profilesOfEnvelope, entry);
+    if (sources.length === 0) return;
+    state.all.push(...sources);
+    state.out = undefined;
+  },
+  remove(state, entry, ctx) {
+    const sources = ctx.of(profilesOfEnvelope, entry);
+    if (sources.length === 0) return;
+    state.all = state.all.filter((source) => !sources.includes(source));
+    state.out = undefined;
+  },
+  result(state) {
+    if (state.out !== undefined) return state.out;
     const byProfiler = new Map<string, ProfileSource[]>();
     const byTrace = new Map<string, ProfileSource[]>();
-    for (const stored of envelopes) {
-      let sources = parsed.get(stored);
-      if (sources === undefined) {
-        sources = profilesOfEnvelope(stored);
-        parsed.set(stored, sources);
-      }
-      for (const source of sources) {
-        all.push(source);
-        if (source.profilerId !== undefined) push(byProfiler, source.profilerId, source);
-        if (source.traceId !== undefined) push(byTrace, source.traceId, source);
-      }
+    for (const source of state.all) {
+      if (source.profilerId !== undefined) push(byProfiler, source.profilerId, source);
+      if (source.traceId !== undefined) push(byTrace, source.traceId, source);
     }
-    lastInput = envelopes;
-    lastOutput = { all, byProfiler, byTrace };
-    return lastOutput;
-  };
+    state.out = { all: state.all.slice(), byProfiler, byTrace };
+    return state.out;
+  },
+};
+
+/** Profiles of envelope arrays, with caches of its own: for tests and one-off callers (a store keeps `profiles`). */
+export function createProfileSelector(): (envelopes: readonly StoredEnvelope[]) => ProfileIndex {
+  const select = createSelector(profiles);
+  return (envelopes) => select(envelopes);
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dsnHint, type SdkSummary, sdkLanguage, selectSdks } from './sdks.ts';
+import { createSelector } from './derive.ts';
+import { dsnHint, type SdkSummary, sdkLanguage, sdks as sdkRows } from './sdks.ts';
 import type { StoredEnvelope } from './store.ts';
 import { storedFixture } from './tracesFixtures.ts';
+
+const selectSdks = (envelopes: readonly StoredEnvelope[]) => createSelector(sdkRows)(envelopes);
 
 const NAMES = [
   'sentry-node-10.78/session.envelope',

@@ -1,7 +1,8 @@
+import type { Derivation } from './derive.ts';
 import { asArray, asObject, asString, type JsonObject, timestampMs } from './errorEvent.ts';
 import { makeService, type Service } from './sdksService.ts';
 import type { StoredEnvelope } from './store.ts';
-import { attributeValues, cachedPer, isRecord, memoizeLast } from './tracesPayload.ts';
+import { attributeValues, isRecord } from './tracesPayload.ts';
 
 /** What an SDK sent, counted per kind (a span-v2 container of 5 spans counts 5 spans). */
 export type TelemetryKind =
@@ -122,7 +123,7 @@ function strings(value: unknown): string[] | undefined {
  * Who sent one envelope and what it held. Release and environment come from the payloads, never
  * from the header's trace context, which belongs to the service that started the trace.
  */
-export const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | undefined => {
+export function sdkOfEnvelope(stored: StoredEnvelope): EnvelopeSdk | undefined {
   const [header, items] = stored.envelope;
   const sdk = asObject(header.sdk);
   const found: Omit<EnvelopeSdk, 'name'> & { name?: string | undefined } = {
@@ -191,7 +192,7 @@ export const sdkOfEnvelope = cachedPer((stored: StoredEnvelope): EnvelopeSdk | u
   }
   if (Number.isNaN(found.time)) found.time = stored.receivedAt;
   return found.name !== undefined ? (found as EnvelopeSdk) : undefined;
-});
+}
 
 const SERVER_JS = /\.(node|bun|deno|nestjs|aws-serverless|google-cloud-serverless|cloudflare|vercel-edge)$/;
 
@@ -230,26 +231,155 @@ export function dsnHint(language: SdkLanguage, release?: string): DsnHint {
   }
 }
 
-interface Accumulator {
-  key: string;
-  parts: EnvelopeSdk;
-  counts: Partial<Record<TelemetryKind, number>>;
-  discarded: Record<string, number>;
-  envelopes: number;
-  firstSeen: number;
-  lastSeen: number;
+const FIELDS = ['version', 'release', 'environment', 'serverName', 'serviceName', 'runtime', 'platform', 'integrations'] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * The smallest and largest of a sliding window of values (envelopes leave in the order they came):
+ * monotonic queues, so both stay O(1) amortized per envelope.
+ */
+interface Extremes {
+  readonly low: { seq: number; value: number }[];
+  readonly high: { seq: number; value: number }[];
+  lowAt: number;
+  highAt: number;
 }
 
-function merge(into: Accumulator, sdk: EnvelopeSdk): void {
-  for (const [kind, count] of Object.entries(sdk.counts) as [TelemetryKind, number][]) into.counts[kind] = (into.counts[kind] ?? 0) + count;
-  for (const [key, quantity] of Object.entries(sdk.discarded)) into.discarded[key] = (into.discarded[key] ?? 0) + quantity;
-  for (const key of ['version', 'release', 'environment', 'serverName', 'serviceName', 'runtime', 'platform', 'integrations'] as const) {
-    // The latest envelope wins: a restarted service may have changed its configuration.
-    if (sdk[key] !== undefined) (into.parts as unknown as Record<string, unknown>)[key] = sdk[key];
+function pushExtreme(q: { seq: number; value: number }[], at: number, seq: number, value: number, keep: (old: number) => boolean): void {
+  while (q.length > at && !keep((q[q.length - 1] as { value: number }).value)) q.pop();
+  q.push({ seq, value });
+}
+
+/** What the envelopes of one SDK and release (or of one SDK without release) add up to. */
+interface Accumulator {
+  readonly key: string;
+  readonly name: string;
+  /** `<sdk name>@<version>`. */
+  readonly nameVersion: string;
+  readonly counts: Partial<Record<TelemetryKind, number>>;
+  /** `reason:category` to quantity, from client reports. */
+  readonly discarded: Record<string, number>;
+  envelopes: number;
+  readonly times: Extremes;
+  /** Per field, the latest envelope that set it (it wins: a restarted service may have changed its configuration). */
+  readonly fields: Map<Field, { value: unknown; seq: number }>;
+}
+
+interface SdksState {
+  readonly withRelease: Map<string, Accumulator>;
+  /** Envelopes that name no release (client reports, some log containers), per SDK and version. */
+  readonly withoutRelease: Map<string, Accumulator>;
+  /** Per SDK and version, the row of its latest envelope with a release: the one those without count toward. */
+  readonly latest: Map<string, { key: string; seq: number }>;
+  out: readonly SdkSummary[] | undefined;
+}
+
+function fold(acc: Accumulator, sdk: EnvelopeSdk, seq: number): void {
+  for (const [kind, count] of Object.entries(sdk.counts) as [TelemetryKind, number][]) acc.counts[kind] = (acc.counts[kind] ?? 0) + count;
+  for (const [key, quantity] of Object.entries(sdk.discarded)) acc.discarded[key] = (acc.discarded[key] ?? 0) + quantity;
+  acc.envelopes += 1;
+  const { times } = acc;
+  pushExtreme(times.low, times.lowAt, seq, sdk.time, (old) => old < sdk.time);
+  pushExtreme(times.high, times.highAt, seq, sdk.time, (old) => old > sdk.time);
+  for (const field of FIELDS) if (sdk[field] !== undefined) acc.fields.set(field, { value: sdk[field], seq });
+}
+
+function unfold(acc: Accumulator, sdk: EnvelopeSdk, seq: number): void {
+  for (const [kind, count] of Object.entries(sdk.counts) as [TelemetryKind, number][]) {
+    const left = (acc.counts[kind] ?? 0) - count;
+    if (left > 0) acc.counts[kind] = left;
+    else delete acc.counts[kind];
   }
-  into.envelopes += 1;
-  into.firstSeen = Math.min(into.firstSeen, sdk.time);
-  into.lastSeen = Math.max(into.lastSeen, sdk.time);
+  for (const [key, quantity] of Object.entries(sdk.discarded)) {
+    const left = (acc.discarded[key] ?? 0) - quantity;
+    if (left > 0) acc.discarded[key] = left;
+    else delete acc.discarded[key];
+  }
+  acc.envelopes -= 1;
+  const { times } = acc;
+  if (times.low[times.lowAt]?.seq === seq) times.lowAt += 1;
+  if (times.high[times.highAt]?.seq === seq) times.highAt += 1;
+  // Queues compact once their dropped heads are half of them.
+  if (times.lowAt * 2 > times.low.length) {
+    times.low.splice(0, times.lowAt);
+    times.lowAt = 0;
+  }
+  if (times.highAt * 2 > times.high.length) {
+    times.high.splice(0, times.highAt);
+    times.highAt = 0;
+  }
+  // The latest envelope that set a field is dropped only once every earlier one is: nothing sets it then.
+  for (const [field, set] of acc.fields) if (set.seq === seq) acc.fields.delete(field);
+}
+
+function nameVersion(sdk: EnvelopeSdk): string {
+  return `${sdk.name}@${sdk.version ?? ''}`;
+}
+
+function accumulatorOf(state: SdksState, sdk: EnvelopeSdk, create: boolean): Accumulator | undefined {
+  const nv = nameVersion(sdk);
+  const map = sdk.release !== undefined ? state.withRelease : state.withoutRelease;
+  const key = sdk.release !== undefined ? `${nv}|${sdk.release}` : nv;
+  let acc = map.get(key);
+  if (acc === undefined && create) {
+    acc = {
+      key: sdk.release !== undefined ? key : `${nv}|`,
+      name: sdk.name,
+      nameVersion: nv,
+      counts: {},
+      discarded: {},
+      envelopes: 0,
+      times: { low: [], high: [], lowAt: 0, highAt: 0 },
+      fields: new Map(),
+    };
+    map.set(key, acc);
+  }
+  return acc;
+}
+
+/** One row of the list from the envelopes with a release and, when it is their SDK's latest row, those without. */
+function summaryOf(key: string, rows: readonly Accumulator[]): SdkSummary {
+  const counts: Partial<Record<TelemetryKind, number>> = {};
+  const discarded: Record<string, number> = {};
+  const parts: Partial<Record<Field, unknown>> = {};
+  let envelopes = 0;
+  let firstSeen = Number.POSITIVE_INFINITY;
+  let lastSeen = Number.NEGATIVE_INFINITY;
+  for (const acc of rows) {
+    for (const [kind, count] of Object.entries(acc.counts) as [TelemetryKind, number][]) counts[kind] = (counts[kind] ?? 0) + count;
+    for (const [key, quantity] of Object.entries(acc.discarded)) discarded[key] = (discarded[key] ?? 0) + quantity;
+    for (const [field, set] of acc.fields) parts[field] = set.value;
+    envelopes += acc.envelopes;
+    firstSeen = Math.min(firstSeen, acc.times.low[acc.times.lowAt]?.value ?? Number.POSITIVE_INFINITY);
+    lastSeen = Math.max(lastSeen, acc.times.high[acc.times.highAt]?.value ?? Number.NEGATIVE_INFINITY);
+  }
+  const name = (rows[0] as Accumulator).name;
+  const read = <F extends Field>(field: F) => parts[field] as EnvelopeSdk[F];
+  const summary: { -readonly [K in keyof SdkSummary]: SdkSummary[K] } = {
+    key,
+    name,
+    service: makeService({
+      sdkName: name,
+      sdkVersion: read('version'),
+      serviceName: read('serviceName'),
+      release: read('release'),
+      environment: read('environment'),
+      serverName: read('serverName'),
+      runtime: read('runtime'),
+    }),
+    integrations: read('integrations') ?? [],
+    counts,
+    discarded: discardedCounts(discarded),
+    envelopes,
+    firstSeen,
+    lastSeen,
+    hint: dsnHint(sdkLanguage(name, read('platform')), read('release')),
+  };
+  for (const field of ['version', 'release', 'environment', 'serverName', 'runtime', 'platform'] as const) {
+    const value = read(field);
+    if (value !== undefined) summary[field] = value;
+  }
+  return summary;
 }
 
 function discardedCounts(byKey: Readonly<Record<string, number>>): DiscardedCount[] {
@@ -264,58 +394,42 @@ function discardedCounts(byKey: Readonly<Record<string, number>>): DiscardedCoun
 /**
  * One row per SDK and release (a service), most recently seen first. Envelopes that name no release
  * (client reports, some log containers) count toward the latest row of the same SDK and version.
+ * Kept up to date per envelope that arrives or is dropped; the rows (a handful) are made again.
  */
-export const selectSdks = memoizeLast((envelopes: readonly StoredEnvelope[]): readonly SdkSummary[] => {
-  const rows = new Map<string, Accumulator>();
-  const latestWithRelease = new Map<string, Accumulator>();
-  const withoutRelease: EnvelopeSdk[] = [];
-  const add = (key: string, sdk: EnvelopeSdk): Accumulator => {
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = {
-        key,
-        parts: { ...sdk, counts: {}, discarded: {} },
-        counts: {},
-        discarded: {},
-        envelopes: 0,
-        firstSeen: sdk.time,
-        lastSeen: sdk.time,
-      };
-      rows.set(key, row);
+export const sdks: Derivation<SdksState, readonly SdkSummary[]> = {
+  name: 'sdks',
+  create: () => ({ withRelease: new Map(), withoutRelease: new Map(), latest: new Map(), out: [] }),
+  add(state, entry, ctx) {
+    const sdk = ctx.of(sdkOfEnvelope, entry);
+    if (sdk === undefined) return;
+    const seq = ctx.seqOf(entry);
+    fold(accumulatorOf(state, sdk, true) as Accumulator, sdk, seq);
+    if (sdk.release !== undefined) state.latest.set(nameVersion(sdk), { key: `${nameVersion(sdk)}|${sdk.release}`, seq });
+    state.out = undefined;
+  },
+  remove(state, entry, ctx) {
+    const sdk = ctx.of(sdkOfEnvelope, entry);
+    if (sdk === undefined) return;
+    const seq = ctx.seqOf(entry);
+    const acc = accumulatorOf(state, sdk, false);
+    if (acc === undefined) return;
+    unfold(acc, sdk, seq);
+    if (acc.envelopes === 0) {
+      if (sdk.release !== undefined) state.withRelease.delete(acc.key);
+      else state.withoutRelease.delete(acc.nameVersion);
     }
-    merge(row, sdk);
-    return row;
-  };
-  for (const stored of envelopes) {
-    const sdk = sdkOfEnvelope(stored);
-    if (sdk === undefined) continue;
-    const nameVersion = `${sdk.name}@${sdk.version ?? ''}`;
-    if (sdk.release === undefined) withoutRelease.push(sdk);
-    else latestWithRelease.set(nameVersion, add(`${nameVersion}|${sdk.release}`, sdk));
-  }
-  for (const sdk of withoutRelease) {
-    const nameVersion = `${sdk.name}@${sdk.version ?? ''}`;
-    add(latestWithRelease.get(nameVersion)?.key ?? `${nameVersion}|`, sdk);
-  }
-  return [...rows.values()]
-    .map((row): SdkSummary => {
-      const { parts } = row;
-      const summary: { -readonly [K in keyof SdkSummary]: SdkSummary[K] } = {
-        key: row.key,
-        name: parts.name,
-        service: makeService({ ...parts, sdkName: parts.name, sdkVersion: parts.version }),
-        integrations: parts.integrations ?? [],
-        counts: row.counts,
-        discarded: discardedCounts(row.discarded),
-        envelopes: row.envelopes,
-        firstSeen: row.firstSeen,
-        lastSeen: row.lastSeen,
-        hint: dsnHint(sdkLanguage(parts.name, parts.platform), parts.release),
-      };
-      for (const key of ['version', 'release', 'environment', 'serverName', 'runtime', 'platform'] as const) {
-        if (parts[key] !== undefined) summary[key] = parts[key];
-      }
-      return summary;
-    })
-    .sort((a, b) => b.lastSeen - a.lastSeen || a.key.localeCompare(b.key));
-});
+    if (state.latest.get(nameVersion(sdk))?.seq === seq) state.latest.delete(nameVersion(sdk));
+    state.out = undefined;
+  },
+  result(state) {
+    if (state.out !== undefined) return state.out;
+    const rows: SdkSummary[] = [];
+    for (const acc of state.withRelease.values()) {
+      const without = state.latest.get(acc.nameVersion)?.key === acc.key ? state.withoutRelease.get(acc.nameVersion) : undefined;
+      rows.push(summaryOf(acc.key, without !== undefined ? [acc, without] : [acc]));
+    }
+    for (const [nv, acc] of state.withoutRelease) if (!state.latest.has(nv)) rows.push(summaryOf(acc.key, [acc]));
+    state.out = rows.sort((a, b) => b.lastSeen - a.lastSeen || a.key.localeCompare(b.key));
+    return state.out;
+  },
+};

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createSessionSelector,
-  createVisibilitySelector,
-  createVisibleEnvelopeSelector,
-  createVisibleRowSelector,
-  createVisibleTraceSelector,
-  isEnvelopeVisible,
-  isRowVisible,
-  isTraceVisible,
-  type Session,
-  type SessionIndex,
-  visibility,
-} from './sessions.ts';
+import { VIEWS } from './index.ts';
+import { createSessionSelector, createVisibilitySelector, type Session, type SessionIndex, visibility } from './sessions.ts';
 import type { StoredEnvelope } from './store.ts';
-import { selectTraces } from './traces.ts';
-import { firstPayload, storedFixture } from './tracesFixtures.ts';
+import { deriveFrom, firstPayload, storedFixture } from './tracesFixtures.ts';
+import { isEnvelopeVisible, isRowVisible, isTraceVisible, type Visibility } from './visibility.ts';
 
 const PROBE_11 = ['session', 'event', 'span', 'log'].map((n) => `sentry-node-11.12/${n}.envelope`);
 const PROBE_10 = ['session', 'event', 'transaction', 'log'].map((n) => `sentry-node-10.78/${n}.envelope`);
@@ -143,18 +132,17 @@ describe('the current page session', () => {
 
   it('after a reload shows only what the reload caused; earlier sessions are one selection away; pinned traces stay', () => {
     const select = createSessionSelector();
-    const traces = selectTraces(envelopes);
     // First load: the page started the 11.12 probe trace.
     const first = select({ envelopes, page: { loadedAt: 1795510029000, traceIds: new Set([PROBE_11_TRACE]) } });
     expect(first.current?.traceIds).toEqual([PROBE_11_TRACE]);
     // Reload: a new page, a new trace.
     const reloaded = select({ envelopes, page });
-    const current = visibility(reloaded, { kind: 'current' }, new Set(), traces);
+    const current = visibility(reloaded, { kind: 'current' }, new Set());
     expect([isTraceVisible(current, EXPRESS_TRACE), isTraceVisible(current, PROBE_11_TRACE)]).toEqual([true, false]);
     const earlierId = reloaded.sessions.find((s) => s.traceIds.includes(PROBE_11_TRACE))?.id ?? '';
-    const earlier = visibility(reloaded, { kind: 'session', id: earlierId }, new Set(), traces);
+    const earlier = visibility(reloaded, { kind: 'session', id: earlierId }, new Set());
     expect([isTraceVisible(earlier, EXPRESS_TRACE), isTraceVisible(earlier, PROBE_11_TRACE)]).toEqual([false, true]);
-    const pinned = visibility(reloaded, { kind: 'current' }, new Set([PROBE_11_TRACE]), traces);
+    const pinned = visibility(reloaded, { kind: 'current' }, new Set([PROBE_11_TRACE]));
     expect([isTraceVisible(pinned, EXPRESS_TRACE), isTraceVisible(pinned, PROBE_11_TRACE)]).toEqual([true, true]);
     // The pinned trace brings its error and log envelopes along (the errors view filters by envelope).
     expect(['event-1', 'span-2', 'log-3'].map((id) => isEnvelopeVisible(pinned, id))).toEqual([true, true, true]);
@@ -208,14 +196,13 @@ describe('a real browser page load with its backend', () => {
 
 describe('visibility', () => {
   const envelopes = stored([...PROBE_11, ...EXPRESS]);
-  const traces = selectTraces(envelopes);
   const index = createSessionSelector()({ envelopes });
 
   it('shows one trace, or everything', () => {
-    const one = visibility(index, { kind: 'trace', traceId: PROBE_11_TRACE }, new Set(), traces);
+    const one = visibility(index, { kind: 'trace', traceId: PROBE_11_TRACE }, new Set());
     expect([...one.traceIds]).toEqual([PROBE_11_TRACE]);
     expect([...one.envelopeIds]).toEqual(['event-1', 'span-2', 'log-3']);
-    const all = visibility(index, { kind: 'all' }, new Set(), traces);
+    const all = visibility(index, { kind: 'all' }, new Set());
     expect([isTraceVisible(all, 'anything'), isEnvelopeVisible(all, 'x'), isRowVisible(all, { envelopeId: 'y' })]).toEqual([
       true,
       true,
@@ -224,14 +211,14 @@ describe('visibility', () => {
   });
 
   it('shows log rows with their trace, trace-less rows with their envelope', () => {
-    const current = visibility(index, { kind: 'current' }, new Set(), traces);
+    const current = visibility(index, { kind: 'current' }, new Set());
     expect(isRowVisible(current, { traceId: EXPRESS_TRACE, envelopeId: 'whatever' })).toBe(true);
     expect(isRowVisible(current, { traceId: PROBE_11_TRACE, envelopeId: 'express-web-log-5' })).toBe(false);
     expect(isRowVisible(current, { envelopeId: 'express-web-log-5' })).toBe(true);
   });
 
   it('shows nothing for a session that is gone', () => {
-    const gone = visibility(index, { kind: 'session', id: 'session:trace:cleared' }, new Set(), traces);
+    const gone = visibility(index, { kind: 'session', id: 'session:trace:cleared' }, new Set());
     expect([gone.all, gone.traceIds.size, gone.envelopeIds.size]).toEqual([false, 0, 0]);
   });
 
@@ -247,24 +234,25 @@ describe('visibility', () => {
 describe('what a selection shows, one object for the tabs and every view', () => {
   const envelopes = [...stored([...PROBE_11, ...PROBE_10, ...EXPRESS]), tracelessError('late', 1795516519)];
   const page = { loadedAt: 1795516518000, traceIds: new Set([EXPRESS_TRACE]) };
-  const sessions = createSessionSelector()({ envelopes, page });
-  const traces = selectTraces(envelopes);
+  const read = deriveFrom(envelopes);
+  const sessions = read(VIEWS.sessions, { page });
+  const traces = read(VIEWS.traces, undefined);
   const none: ReadonlySet<string> = new Set();
 
   it('memoizes the visibility on its inputs', () => {
     const select = createVisibilitySelector();
     const selection = { kind: 'current' } as const;
-    const a = select(sessions, selection, none, traces);
-    expect(select(sessions, selection, none, traces)).toBe(a);
-    const pinned = select(sessions, selection, new Set([PROBE_11_TRACE]), traces);
+    const a = select(sessions, selection, none);
+    expect(select(sessions, selection, none)).toBe(a);
+    const pinned = select(sessions, selection, new Set([PROBE_11_TRACE]));
     expect(pinned).not.toBe(a);
     expect([...pinned.traceIds]).toEqual([PROBE_11_TRACE, EXPRESS_TRACE]);
   });
 
   it("gives the selected session's envelopes, the store's own array for all sessions", () => {
-    const select = createVisibleEnvelopeSelector();
-    const current = visibility(sessions, { kind: 'current' }, none, traces);
-    const shown = select(envelopes, current);
+    const select = (v: Visibility) => read(VIEWS.visibleEnvelopes, v);
+    const current = visibility(sessions, { kind: 'current' }, none);
+    const shown = select(current);
     expect(shown.map((e) => e.id)).toEqual([
       'express-web-span-8',
       'express-web-log-9',
@@ -273,29 +261,29 @@ describe('what a selection shows, one object for the tabs and every view', () =>
       'express-api-log-13',
       'late',
     ]);
-    expect(select(envelopes, current)).toBe(shown);
-    const earlier = visibility(sessions, { kind: 'session', id: `session:trace:${PROBE_10_ERROR}` }, none, traces);
-    expect(select(envelopes, earlier).map((e) => e.id)).toEqual(['event-5', 'transaction-6', 'log-7']);
-    expect(select(envelopes, visibility(sessions, { kind: 'all' }, none, traces))).toBe(envelopes);
+    expect(select(current)).toBe(shown);
+    const earlier = visibility(sessions, { kind: 'session', id: `session:trace:${PROBE_10_ERROR}` }, none);
+    expect(select(earlier).map((e) => e.id)).toEqual(['event-5', 'transaction-6', 'log-7']);
+    expect(select(visibility(sessions, { kind: 'all' }, none))).toBe(envelopes);
   });
 
   it('gives the traces and rows of the selection', () => {
-    const current = visibility(sessions, { kind: 'current' }, new Set([PROBE_11_TRACE]), traces);
-    const selectTracesShown = createVisibleTraceSelector();
-    const shown = selectTracesShown(traces, current);
+    const current = visibility(sessions, { kind: 'current' }, new Set([PROBE_11_TRACE]));
+    const selectTracesShown = (v: Visibility) => read(VIEWS.visibleTraces, v).traces;
+    const shown = selectTracesShown(current);
     expect(shown.map((t) => t.traceId)).toEqual([EXPRESS_TRACE, PROBE_11_TRACE]);
-    expect(selectTracesShown(traces, current)).toBe(shown);
-    const all = visibility(sessions, { kind: 'all' }, none, traces);
-    expect(selectTracesShown(traces, all)).toBe(traces.traces);
+    expect(selectTracesShown(current)).toBe(shown);
+    const all = visibility(sessions, { kind: 'all' }, none);
+    expect(selectTracesShown(all)).toBe(traces.traces);
     const rows = [
       { id: 'a', traceId: EXPRESS_TRACE, envelopeId: 'x' },
       { id: 'b', traceId: PROBE_10_TRANSACTION, envelopeId: 'y' },
       { id: 'c', envelopeId: 'late' },
       { id: 'd', envelopeId: 'event-5' },
     ];
-    const selectRows = createVisibleRowSelector<(typeof rows)[number]>();
-    expect(selectRows(rows, current).map((r) => r.id)).toEqual(['a', 'c']);
-    expect(selectRows(rows, all)).toBe(rows);
+    expect(rows.filter((row) => isRowVisible(current, row)).map((r) => r.id)).toEqual(['a', 'c']);
+    // The log lines of all sessions are the unfiltered list itself.
+    expect(read(VIEWS.visibleLogs, all)).toBe(read(VIEWS.logs, undefined));
   });
 });
 
@@ -319,6 +307,22 @@ describe('session selector while the store appends (a replay streaming in)', () 
     const index = select({ envelopes: [...old, envelopes[envelopes.length - 1] as StoredEnvelope] });
     expect(reads).toBe(0);
     expect(index).toEqual(createSessionSelector()({ envelopes }));
+  });
+
+  it('splits a session when a late session item says a process started within it', () => {
+    const select = createSessionSelector();
+    const envelopes = stored([...PROBE_11, ...PROBE_10].filter((n) => !n.endsWith('session.envelope')));
+    expect(summary(select({ envelopes }))).toEqual([
+      ['current', 'first', 'probe-transaction (url)', [PROBE_10_TRANSACTION, PROBE_11_TRACE], 2, 2],
+    ]);
+    // The second run's process start, sent after its activity.
+    const later = [...envelopes, storedFixture('sentry-node-10.78/session.envelope', 'late-session', 2000)];
+    const index = select({ envelopes: later });
+    expect(summary(index)).toEqual([
+      ['current', 'process-start', 'probe-transaction (url)', [PROBE_10_TRANSACTION], 1, 1],
+      [`session:trace:${PROBE_11_TRACE}`, 'first', 'probe-transaction (url)', [PROBE_11_TRACE], 1, 1],
+    ]);
+    expect(index).toEqual(createSessionSelector()({ envelopes: later }));
   });
 
   it('gives what a selector that sees everything at once gives, batch after batch', () => {

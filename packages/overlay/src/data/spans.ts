@@ -2,7 +2,7 @@ import { SPAN_V2_CONTENT_TYPE } from '@spotlight/envelope';
 import { asNumber, asObject, asString, type JsonObject, timestampMs } from './errorEvent.ts';
 import { type Service, serviceOfAttributes, serviceOfEvent } from './sdksService.ts';
 import type { StoredEnvelope } from './store.ts';
-import { attributeValues, cachedPer, hexId, isRecord } from './tracesPayload.ts';
+import { attributeValues, hexId, isRecord } from './tracesPayload.ts';
 
 /** Where a span came from: a transaction event (root + its `spans`), a span-v2 container, a standalone span item. */
 export type SpanSource = 'transaction' | 'span-v2' | 'span';
@@ -206,8 +206,8 @@ function spansOfContainer(items: readonly unknown[], header: JsonObject, stored:
   }
 }
 
-/** Every span one stored envelope carries, in the order sent. Cached per envelope. */
-export const spansOfEnvelope = cachedPer((stored: StoredEnvelope): readonly Span[] => {
+/** Every span one stored envelope carries, in the order sent. An envelope reader (see derive.ts). */
+export function spansOfEnvelope(stored: StoredEnvelope): readonly Span[] {
   const [header, items] = stored.envelope;
   const out: Span[] = [];
   for (const [itemHeader, payload] of items) {
@@ -221,4 +221,4 @@ export const spansOfEnvelope = cachedPer((stored: StoredEnvelope): readonly Span
     }
   }
   return out;
-});
+}

@@ -1,4 +1,5 @@
 import type { WireEnvelope } from '@spotlight/envelope';
+import { createDeriver, type Derivation, type EnvelopeReader } from './derive.ts';
 
 /** One envelope as the overlay keeps it. Views build their selectors over `readonly StoredEnvelope[]`. */
 export interface StoredEnvelope {
@@ -7,17 +8,6 @@ export interface StoredEnvelope {
   /** When this page received it, in ms since the epoch. */
   readonly receivedAt: number;
   readonly envelope: WireEnvelope;
-}
-
-/**
- * Where `next` continues `previous` (the store only appends, drops its oldest and clears): the index in
- * `next` of the first envelope `previous` did not have, or undefined when `next` is not `previous` plus
- * envelopes at its end (then a selector starts over).
- */
-export function appendedFrom(previous: readonly StoredEnvelope[] | undefined, next: readonly StoredEnvelope[]): number | undefined {
-  if (previous === undefined || previous.length === 0 || previous.length > next.length) return undefined;
-  if (next[0] !== previous[0] || next[previous.length - 1] !== previous[previous.length - 1]) return undefined;
-  return previous.length;
 }
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -57,9 +47,14 @@ export interface StoreOptions {
   /** Times what a flush costs its subscribers (default performance.now). */
   readonly clock?: () => number;
   /**
-   * Called with every envelope added, as it arrives. A throw is ignored: it is meant for caches
-   * (see prepareEnvelope), which the views fill again and report from.
+   * Envelope readers (see derive.ts) to run on every envelope as it arrives, so that a render after a
+   * burst only joins their results. A sidecar's replay of thousands of envelopes is read in slices that
+   * hand the thread back every 25 ms: derived there, that work is spread over those slices instead of
+   * landing in a single render of several hundred ms. A throw is ignored: the views read it again and
+   * report from there.
    */
+  readonly prepare?: readonly EnvelopeReader<unknown>[];
+  /** Called with every envelope added, as it arrives (after `prepare`). A throw is ignored. */
   readonly onAdd?: (entry: StoredEnvelope) => void;
 }
 
@@ -75,6 +70,16 @@ export interface Store {
   flush(): void;
   /** Cancels a pending flush and forgets every subscriber. */
   destroy(): void;
+  /**
+   * A derivation's result (see derive.ts) for the envelopes as of the last flush: computed once per
+   * version, from what changed since the last read. Its caches belong to this store.
+   */
+  read<S, R>(derivation: Derivation<S, R, undefined>): R;
+  read<S, R, P>(derivation: Derivation<S, R, P>, param: P): R;
+  /** An envelope reader's result for a stored envelope, read once per store. */
+  of<R>(reader: EnvelopeReader<R>, entry: StoredEnvelope): R;
+  /** Arrival order of a stored envelope: marks like "seen up to here" (see `errorArrivals`). */
+  seqOf(entry: StoredEnvelope): number;
 }
 
 export const DEFAULT_CAP = 10_000;
@@ -137,6 +142,8 @@ export function createStore(options: StoreOptions = {}): Store {
   const schedule = options.schedule ?? frameScheduler;
   const now = options.now ?? Date.now;
   const clock = options.clock ?? (() => performance.now());
+  // Every derived cache of this store: envelope readings, derivation states, path memos.
+  const deriver = createDeriver();
 
   // Kept in a ring-like array with a moving start so dropping the oldest is O(1) amortized.
   let items: StoredEnvelope[] = [];
@@ -229,6 +236,15 @@ export function createStore(options: StoreOptions = {}): Store {
         start = 0;
       }
       changed(true);
+      // Numbered now: marks taken before the next flush (see seqOf) compare right.
+      deriver.seqOf(entry);
+      for (const reader of options.prepare ?? []) {
+        try {
+          deriver.of(reader, entry);
+        } catch {
+          // Not remembered: the views read it again and show what fails.
+        }
+      }
       if (options.onAdd !== undefined) {
         try {
           options.onAdd(entry);
@@ -265,6 +281,9 @@ export function createStore(options: StoreOptions = {}): Store {
     },
     getSnapshot: () => snapshot,
     flush,
+    read: <S, R, P>(derivation: Derivation<S, R, P>, param?: P) => deriver.read(derivation, snapshot.envelopes, param as P),
+    of: (reader, entry) => deriver.of(reader, entry),
+    seqOf: (entry) => deriver.seqOf(entry),
     destroy() {
       cancelFlush?.();
       cancelFlush = undefined;

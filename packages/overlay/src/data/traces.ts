@@ -1,9 +1,13 @@
+import { createSelector, type Derivation, type DeriveContext } from './derive.ts';
 import { asString } from './errorEvent.ts';
 import { type LogRow, logsOfEnvelope } from './logs.ts';
 import type { Service } from './sdksService.ts';
+import { insertSorted, newestFirst, removeSorted } from './sortedList.ts';
 import { type Span, spansOfEnvelope } from './spans.ts';
-import { appendedFrom, type StoredEnvelope } from './store.ts';
+import type { StoredEnvelope } from './store.ts';
 import { errorsOfEnvelope, type TraceError } from './tracesErrors.ts';
+import { createVersionedMap, type VersionedMap } from './versionedMap.ts';
+import { type Visibility, visibleOnly } from './visibility.ts';
 
 /**
  * A node of a trace's tree. A span whose parent never arrived (an SDK that does not send the
@@ -70,8 +74,6 @@ export interface TraceIndex {
   readonly envelopesByTrace: ReadonlyMap<string, readonly string[]>;
 }
 
-const byStart = (a: Span, b: Span): number => a.start - b.start || a.spanId.localeCompare(b.spanId);
-
 function buildTree(spans: readonly Span[]): { tree: TraceNode[]; orphanCount: number } {
   const present = new Set(spans.map((s) => s.spanId));
   const childrenOf = new Map<string, Span[]>();
@@ -131,20 +133,55 @@ function nodeStart(node: TraceNode): number {
 }
 
 /** From the spans alone: errors captured in the trace are counted apart (a handled error need not fail a request). */
-function traceStatus(spans: readonly Span[]): TraceStatus {
-  if (spans.some((s) => s.failed)) return 'error';
-  return spans.some((s) => s.status !== undefined) ? 'ok' : 'unknown';
+export function traceStatus(spans: Iterable<Span>): TraceStatus {
+  let status: TraceStatus = 'unknown';
+  for (const span of spans) {
+    if (span.failed) return 'error';
+    if (span.status !== undefined) status = 'ok';
+  }
+  return status;
+}
+
+/** The order of a trace's spans: by start, then span id. */
+export const byStart = (a: Span, b: Span): number => a.start - b.start || a.spanId.localeCompare(b.spanId);
+
+/**
+ * A trace's name and op from its first root span, first segment and first span (in `byStart` order): the
+ * root span's name; without root, its earliest segment's, the segment name its spans carry, or its earliest
+ * span's.
+ */
+export function nameOfTrace(
+  traceId: string,
+  rootSpan: Span | undefined,
+  firstSegment: Span | undefined,
+  firstSpan: Span | undefined,
+): { name: string; op: string | undefined } {
+  const named = rootSpan ?? firstSegment ?? firstSpan;
+  // Without its root, a trace is still best named after its segment, which span-v2 children name.
+  const segmentName = rootSpan === undefined ? asString(firstSpan?.attributes['sentry.segment.name']) : undefined;
+  return {
+    name: (named?.isSegment ? named.name : segmentName) ?? named?.name ?? traceId,
+    // The op goes with the name: not the op of a span that only lent its segment's name.
+    op: named !== undefined && (named === rootSpan || named.isSegment) ? named.op : undefined,
+  };
+}
+
+/** The same span can arrive twice (a retried envelope, a transaction and a streamed copy): first wins. */
+export function uniqueSpans(spanList: readonly Span[]): Span[] {
+  const unique = new Map<string, Span>();
+  for (const span of spanList) if (!unique.has(span.spanId)) unique.set(span.spanId, span);
+  return [...unique.values()];
 }
 
 function buildTrace(traceId: string, spanList: readonly Span[], errors: readonly TraceError[], logs: readonly LogRow[]): Trace {
-  // The same span can arrive twice (a retried envelope, a transaction and a streamed copy): first wins.
-  const unique = new Map<string, Span>();
-  for (const span of spanList) if (!unique.has(span.spanId)) unique.set(span.spanId, span);
-  const spans = [...unique.values()].sort(byStart);
+  const spans = uniqueSpans(spanList).sort(byStart);
   const rootSpan = spans.find((s) => s.parentSpanId === undefined);
-  const named = rootSpan ?? spans.find((s) => s.isSegment) ?? spans[0];
-  // Without its root, a trace is still best named after its segment, which span-v2 children name.
-  const segmentName = rootSpan === undefined ? asString(spans[0]?.attributes['sentry.segment.name']) : undefined;
+  const { name, op } = nameOfTrace(
+    traceId,
+    rootSpan,
+    spans.find((s) => s.isSegment),
+    spans[0],
+  );
   const services = new Map<string, Service>();
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
@@ -162,7 +199,7 @@ function buildTrace(traceId: string, spanList: readonly Span[], errors: readonly
   for (const error of errors) if (error.spanId !== undefined) errorSpanIds.add(error.spanId);
   const trace: { -readonly [K in keyof Trace]: Trace[K] } = {
     traceId,
-    name: (named?.isSegment ? named.name : segmentName) ?? named?.name ?? traceId,
+    name,
     rootless: rootSpan === undefined,
     start,
     end,
@@ -179,143 +216,169 @@ function buildTrace(traceId: string, spanList: readonly Span[], errors: readonly
     lastReceivedAt,
   };
   if (rootSpan !== undefined) trace.rootSpan = rootSpan;
-  // The op goes with the name: not the op of a span that only lent its segment's name.
-  const op = named !== undefined && (named === rootSpan || named.isSegment) ? named.op : undefined;
   if (op !== undefined) trace.op = op;
   return trace;
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+/** Appends to a map's list (in a trace index, one the current round already copied: see `touch`). */
+function push<V>(map: { get(key: string): V[] | undefined; set(key: string, value: V[]): unknown }, key: string, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
 }
 
-/** Spans, errors and logs joined by trace id, as the selector accumulates them. */
-interface TraceParts {
-  readonly spansByTrace: Map<string, Span[]>;
-  readonly errorsByTrace: Map<string, TraceError[]>;
-  readonly logsByTrace: Map<string, LogRow[]>;
-  readonly envelopesByTrace: Map<string, string[]>;
+/** The list's order reversed (it is kept oldest first, see sortedList.ts): newest start first, then trace id. */
+function byStartAsc(a: Trace, b: Trace): number {
+  return a.start - b.start || (a.traceId < b.traceId ? 1 : a.traceId > b.traceId ? -1 : 0);
 }
 
-function emptyParts(): TraceParts {
-  return { spansByTrace: new Map(), errorsByTrace: new Map(), logsByTrace: new Map(), envelopesByTrace: new Map() };
+interface TracesState {
+  /** Given: a selection's traces only (see visibility.ts). */
+  readonly visibility: Visibility | undefined;
+  // Versioned: an index handed out keeps reading its maps as they were (see versionedMap.ts).
+  readonly spansByTrace: VersionedMap<string, Span[]>;
+  readonly errorsByTrace: VersionedMap<string, TraceError[]>;
+  readonly logsByTrace: VersionedMap<string, LogRow[]>;
+  readonly envelopesByTrace: VersionedMap<string, string[]>;
+  /** Traces whose parts changed since the last result (their lists were copied: a published trace holds the old ones). */
+  readonly touched: Set<string>;
+  readonly byId: VersionedMap<string, Trace>;
+  /** The published order reversed (oldest first), kept sorted as traces change. */
+  readonly sorted: Trace[];
+  /** Whether an envelope held parts of several traces (a selection may then show only some of its traces). */
+  severalPerEnvelope: boolean;
+  out: TraceIndex | undefined;
 }
 
-/**
- * Adds envelopes to the joined parts and returns the trace ids they touched. With `published`, the
- * lists of a trace are copied before they first grow: an earlier result (and its `Trace` objects)
- * holds them and must not change.
- */
-function addEnvelopes(parts: TraceParts, envelopes: readonly StoredEnvelope[], published: boolean): Set<string> {
-  const touched = new Set<string>();
-  const lists = [parts.spansByTrace, parts.errorsByTrace, parts.logsByTrace, parts.envelopesByTrace] as Map<string, unknown[]>[];
-  const touch = (traceId: string): void => {
-    if (touched.has(traceId)) return;
-    touched.add(traceId);
-    if (!published) return;
-    for (const map of lists) {
-      const list = map.get(traceId);
-      if (list !== undefined) map.set(traceId, [...list]);
-    }
-  };
-  const note = (traceId: string, envelopeId: string): void => {
-    const ids = parts.envelopesByTrace.get(traceId);
-    if (ids === undefined) parts.envelopesByTrace.set(traceId, [envelopeId]);
-    else if (ids[ids.length - 1] !== envelopeId) ids.push(envelopeId);
-  };
-  for (const stored of envelopes) {
-    for (const span of spansOfEnvelope(stored)) {
-      touch(span.traceId);
-      push(parts.spansByTrace, span.traceId, span);
-      note(span.traceId, stored.id);
-    }
-    for (const error of errorsOfEnvelope(stored)) {
-      if (error.traceId === undefined) continue;
-      touch(error.traceId);
-      push(parts.errorsByTrace, error.traceId, error);
-      note(error.traceId, stored.id);
-    }
-    for (const log of logsOfEnvelope(stored)) {
-      if (log.traceId === undefined) continue;
-      touch(log.traceId);
-      push(parts.logsByTrace, log.traceId, log);
-      note(log.traceId, stored.id);
-    }
+function touch(state: TracesState, traceId: string): void {
+  if (state.touched.has(traceId)) return;
+  state.touched.add(traceId);
+  for (const map of [state.spansByTrace, state.errorsByTrace, state.logsByTrace, state.envelopesByTrace] as VersionedMap<
+    string,
+    unknown[]
+  >[]) {
+    const list = map.get(traceId);
+    if (list !== undefined) map.set(traceId, list.slice());
   }
-  return touched;
+}
+
+function partsOf(entry: StoredEnvelope, ctx: DeriveContext): [readonly Span[], readonly TraceError[], readonly LogRow[]] {
+  return [ctx.of(spansOfEnvelope, entry), ctx.of(errorsOfEnvelope, entry), ctx.of(logsOfEnvelope, entry)];
+}
+
+/** Takes an envelope's items out of one trace's list (they were added together, so they sit together). */
+function without<T extends { readonly envelopeId: string }>(map: VersionedMap<string, T[]>, traceId: string, envelopeId: string): void {
+  const list = map.get(traceId);
+  if (list === undefined) return;
+  const kept = list.filter((item) => item.envelopeId !== envelopeId);
+  if (kept.length > 0) map.set(traceId, kept);
+  else map.delete(traceId);
 }
 
 /**
- * Creates a selector that joins spans, errors and logs of every service by trace id. It keeps the
- * previous result's `Trace` objects for traces that gained nothing, so views memoized on a trace
- * do not re-render when an unrelated envelope arrives. When the store only appended (every frame of
- * a replay), it joins the new envelopes alone and rebuilds only the traces they touched: a replay of
- * N envelopes costs O(N) joins, not O(N) per frame.
+ * Joins spans, errors and logs of every service by trace id. An envelope that arrives or is dropped changes
+ * only the traces it has parts of: those are built again, and every other `Trace` object stays the same,
+ * so views memoized on a trace do not re-render when an unrelated envelope arrives. With a visibility,
+ * the list holds only the traces it shows.
  */
-export function createTraceSelector(): (envelopes: readonly StoredEnvelope[]) => TraceIndex {
-  let lastInput: readonly StoredEnvelope[] | undefined;
-  let lastOutput: TraceIndex | undefined;
-  let parts = emptyParts();
-  let cache = new Map<string, { signature: string; trace: Trace }>();
-  const signatureOf = (traceId: string): string => {
-    // The store only appends and drops its oldest: the same first, last and count mean the same envelopes.
-    const ids = parts.envelopesByTrace.get(traceId) ?? [];
-    return `${ids.length}:${ids[0]}:${ids[ids.length - 1]}`;
-  };
-  const traceOf = (traceId: string, spans: readonly Span[], signature: string): Trace => {
-    const cached = cache.get(traceId);
-    return cached !== undefined && cached.signature === signature
-      ? cached.trace
-      : buildTrace(traceId, spans, parts.errorsByTrace.get(traceId) ?? [], parts.logsByTrace.get(traceId) ?? []);
-  };
-  return (envelopes) => {
-    if (envelopes === lastInput && lastOutput !== undefined) return lastOutput;
-    const from = lastOutput !== undefined ? appendedFrom(lastInput, envelopes) : undefined;
-    let traces: Trace[];
-    if (from !== undefined && lastOutput !== undefined) {
-      const touched = addEnvelopes(parts, envelopes.slice(from), true);
-      const byId = new Map<string, Trace>(lastOutput.byId);
-      for (const traceId of touched) {
-        const spans = parts.spansByTrace.get(traceId);
-        if (spans === undefined) continue;
-        const signature = signatureOf(traceId);
-        const trace = traceOf(traceId, spans, signature);
-        cache.set(traceId, { signature, trace });
-        byId.set(traceId, trace);
-      }
-      // The same order a full rebuild visits them in (first seen first), before the sort.
-      traces = [];
-      for (const traceId of parts.spansByTrace.keys()) traces.push(byId.get(traceId) as Trace);
-    } else {
-      parts = emptyParts();
-      addEnvelopes(parts, envelopes, false);
-      const nextCache = new Map<string, { signature: string; trace: Trace }>();
-      traces = [];
-      for (const [traceId, spans] of parts.spansByTrace) {
-        const signature = signatureOf(traceId);
-        const trace = traceOf(traceId, spans, signature);
-        nextCache.set(traceId, { signature, trace });
-        traces.push(trace);
-      }
-      cache = nextCache;
-    }
-    traces.sort((a, b) => b.start - a.start || a.traceId.localeCompare(b.traceId));
-    lastInput = envelopes;
-    lastOutput = {
-      traces,
-      byId: new Map(traces.map((t) => [t.traceId, t])),
-      errorsByTrace: new Map(parts.errorsByTrace),
-      logsByTrace: new Map(parts.logsByTrace),
-      envelopesByTrace: new Map(parts.envelopesByTrace),
+export const traces: Derivation<TracesState, TraceIndex, Visibility | undefined> = {
+  name: 'traces',
+  create: (_ctx, visibility) => ({
+    visibility,
+    spansByTrace: createVersionedMap(),
+    errorsByTrace: createVersionedMap(),
+    logsByTrace: createVersionedMap(),
+    envelopesByTrace: createVersionedMap(),
+    touched: new Set(),
+    byId: createVersionedMap(),
+    sorted: [],
+    severalPerEnvelope: false,
+    out: undefined,
+  }),
+  add(state, entry, ctx) {
+    const [spans, errors, logs] = partsOf(entry, ctx);
+    let first: string | undefined;
+    const note = (traceId: string): void => {
+      touch(state, traceId);
+      const ids = state.envelopesByTrace.get(traceId);
+      if (ids === undefined) state.envelopesByTrace.set(traceId, [entry.id]);
+      else if (ids[ids.length - 1] !== entry.id) ids.push(entry.id);
+      first ??= traceId;
+      if (traceId !== first) state.severalPerEnvelope = true;
+      state.out = undefined;
     };
-    return lastOutput;
-  };
-}
+    for (const span of spans) {
+      note(span.traceId);
+      push(state.spansByTrace, span.traceId, span);
+    }
+    for (const error of errors) {
+      if (error.traceId === undefined) continue;
+      note(error.traceId);
+      push(state.errorsByTrace, error.traceId, error);
+    }
+    for (const log of logs) {
+      if (log.traceId === undefined) continue;
+      note(log.traceId);
+      push(state.logsByTrace, log.traceId, log);
+    }
+  },
+  remove(state, entry, ctx) {
+    const [spans, errors, logs] = partsOf(entry, ctx);
+    const traceIds = new Set<string>();
+    for (const span of spans) traceIds.add(span.traceId);
+    for (const item of [...errors, ...logs]) if (item.traceId !== undefined) traceIds.add(item.traceId);
+    for (const traceId of traceIds) {
+      touch(state, traceId);
+      without(state.spansByTrace, traceId, entry.id);
+      without(state.errorsByTrace, traceId, entry.id);
+      without(state.logsByTrace, traceId, entry.id);
+      const ids = state.envelopesByTrace.get(traceId);
+      const at = ids?.indexOf(entry.id) ?? -1;
+      if (ids !== undefined && at >= 0) ids.splice(at, 1);
+      if (ids?.length === 0) state.envelopesByTrace.delete(traceId);
+    }
+    if (traceIds.size > 0) state.out = undefined;
+  },
+  result(state) {
+    if (state.out !== undefined) return state.out;
+    for (const traceId of state.touched) {
+      const old = state.byId.get(traceId);
+      if (old !== undefined) removeSorted(state.sorted, old, byStartAsc);
+      const spans = state.spansByTrace.get(traceId);
+      if (spans === undefined) {
+        state.byId.delete(traceId);
+        continue;
+      }
+      const trace = buildTrace(traceId, spans, state.errorsByTrace.get(traceId) ?? [], state.logsByTrace.get(traceId) ?? []);
+      state.byId.set(traceId, trace);
+      insertSorted(state.sorted, trace, byStartAsc);
+    }
+    state.touched.clear();
+    const { visibility } = state;
+    // A visible envelope can hold a part of a trace the selection does not show: only then is the list filtered.
+    const list = newestFirst(
+      state.sorted,
+      visibility !== undefined && state.severalPerEnvelope ? (t) => visibility.hasTrace(t.traceId) : undefined,
+    );
+    state.out = {
+      traces: list,
+      byId: state.byId.snapshot(),
+      errorsByTrace: state.errorsByTrace.snapshot(),
+      logsByTrace: state.logsByTrace.snapshot(),
+      envelopesByTrace: state.envelopesByTrace.snapshot(),
+    };
+    return state.out;
+  },
+};
 
-/** The overlay's trace selector. */
-export const selectTraces = createTraceSelector();
+/** The traces a selection shows (see visibility.ts). */
+export const visibleTraces = visibleOnly(traces);
+
+/** Traces of envelope arrays, with caches of its own: for tests and one-off callers (a store keeps `traces` up to date). */
+export function createTraceSelector(): (envelopes: readonly StoredEnvelope[]) => TraceIndex {
+  const select = createSelector(traces);
+  return (envelopes) => select(envelopes);
+}
 
 export interface WaterfallRow {
   readonly key: string;

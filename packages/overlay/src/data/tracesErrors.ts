@@ -1,8 +1,9 @@
+import { type DeriveContext, readEnvelope } from './derive.ts';
 import { asObject } from './errorEvent.ts';
 import { errorEventsOf } from './grouping.ts';
 import type { Service } from './sdksService.ts';
 import type { StoredEnvelope } from './store.ts';
-import { cachedPer, hexId } from './tracesPayload.ts';
+import { hexId } from './tracesPayload.ts';
 
 /** An error event as a trace links to it; `issueId` opens it in the errors view. */
 export interface TraceError {
@@ -22,10 +23,10 @@ export interface TraceError {
 
 /**
  * The error events of one envelope with the trace they belong to: the event's `contexts.trace`, else
- * the envelope header's trace context. Cached per envelope.
+ * the envelope header's trace context. An envelope reader (see derive.ts).
  */
-export const errorsOfEnvelope = cachedPer((stored: StoredEnvelope): readonly TraceError[] =>
-  errorEventsOf(stored).map((record) => {
+export function errorsOfEnvelope(stored: StoredEnvelope, ctx?: DeriveContext): readonly TraceError[] {
+  return readEnvelope(ctx, errorEventsOf, stored).map((record) => {
     const trace = asObject(asObject(record.event.contexts)?.trace);
     const error: { -readonly [K in keyof TraceError]: TraceError[K] } = {
       eventId: record.eventId,
@@ -41,5 +42,5 @@ export const errorsOfEnvelope = cachedPer((stored: StoredEnvelope): readonly Tra
     const spanId = hexId(trace?.span_id);
     if (spanId !== undefined) error.spanId = spanId;
     return error;
-  }),
-);
+  });
+}

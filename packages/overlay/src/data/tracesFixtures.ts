@@ -1,6 +1,7 @@
 // Test support: captured envelopes (fixtures/) as the overlay's store holds them.
 import { readFileSync } from 'node:fs';
 import { parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { createDeriver, type Derivation } from './derive.ts';
 import type { StoredEnvelope } from './store.ts';
 
 const FIXTURES = new URL('../../../../fixtures/', import.meta.url);
@@ -20,4 +21,10 @@ export function storedFixture(name: string, id: string, receivedAt: number, edit
 /** The payload of an envelope's first item, for edits. */
 export function firstPayload<T = Record<string, unknown>>(envelope: WireEnvelope): T {
   return envelope[1][0]?.[1] as T;
+}
+
+/** Reads derivations of one envelope array through one deriver (as a store reads its snapshot). */
+export function deriveFrom(envelopes: readonly StoredEnvelope[]): <S, R, P>(derivation: Derivation<S, R, P>, param: P) => R {
+  const deriver = createDeriver();
+  return (derivation, param) => deriver.read(derivation, envelopes, param);
 }

@@ -1,7 +1,6 @@
 import { asObject, type JsonObject } from './errorEvent.ts';
 
-// Readers for span and log payloads (the general ones live in errorEvent.ts), and the memoizers the
-// trace, log, SDK and session selectors share.
+// Readers for span and log payloads (the general ones live in errorEvent.ts).
 
 export function isRecord(value: unknown): value is JsonObject {
   return asObject(value) !== undefined;
@@ -29,33 +28,4 @@ export function hexId(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
   const lower = value.toLowerCase();
   return /^[0-9a-f-]+$/.test(lower) ? lower.replaceAll('-', '') : undefined;
-}
-
-/**
- * Remembers the last input and output: selectors are called on every render with the store's
- * array, which only changes identity when an envelope arrives.
- */
-export function memoizeLast<A extends object, R>(fn: (input: A) => R): (input: A) => R {
-  let lastInput: A | undefined;
-  let lastOutput: R | undefined;
-  return (input: A): R => {
-    if (input !== lastInput || lastOutput === undefined) {
-      lastOutput = fn(input);
-      lastInput = input;
-    }
-    return lastOutput;
-  };
-}
-
-/** Caches a per-object derivation for as long as the object lives (stored envelopes never change). */
-export function cachedPer<K extends object, R>(fn: (key: K) => R): (key: K) => R {
-  const cache = new WeakMap<K, R>();
-  return (key: K): R => {
-    let value = cache.get(key);
-    if (value === undefined) {
-      value = fn(key);
-      cache.set(key, value);
-    }
-    return value;
-  };
 }

@@ -1,9 +1,9 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ConnectionState } from '../data/store.ts';
-import { useSessionView, useVisibleEnvelopes } from '../views/sessions/useSessions.ts';
+import { useSessionView } from '../views/sessions/useSessions.ts';
 import { EmptyState, Icon, SpotlightLogo } from './components.tsx';
 import { formatCount } from './format.ts';
-import { useController, useEnvelopes, useRoute, useSpotlightStore } from './hooks.ts';
+import { useController, useEnvelopes, useRoute, useSpotlightStore, useStore } from './hooks.ts';
 import { STATUS_DOT } from './Trigger.tsx';
 import { findView, views } from './views.ts';
 
@@ -82,14 +82,13 @@ function describeError(error: unknown): string {
 function ExportButton({ onNotice }: { onNotice: (notice: Notice) => void }) {
   const controller = useController();
   const { visibility } = useSessionView();
-  const visible = useVisibleEnvelopes();
   return (
     <button
       type="button"
       data-testid="export-button"
       title="Save what is shown as a file of envelopes; open it with `spotlight import` or by dropping it here"
       onClick={() => {
-        const ids = visibility.all ? undefined : visible.map((stored) => stored.id);
+        const ids = visibility.all ? undefined : controller.store.visibleEnvelopes(visibility).map((stored) => stored.id);
         controller.exportEnvelopes(ids).then(
           (count) => onNotice({ text: `Exported ${count} envelope${count === 1 ? '' : 's'}`, failed: false }),
           (error: unknown) => onNotice({ text: `Export failed: ${describeError(error)}`, failed: true }),
@@ -109,13 +108,13 @@ function hasFiles(event: React.DragEvent): boolean {
 
 function Tabs({ active }: { active: string | undefined }) {
   const controller = useController();
-  const envelopes = useEnvelopes();
+  const store = useStore();
   const { visibility } = useSessionView();
   return (
     <div role="tablist" aria-label="Spotlight views" className="flex h-full items-stretch gap-1">
       {views.map((view) => {
         const selected = view.id === active;
-        const count = view.count?.(envelopes, visibility);
+        const count = view.count?.(store, visibility);
         return (
           <button
             key={view.id}
@@ -159,7 +158,8 @@ export function Panel() {
 
   // Everything on screen while open counts as seen: the trigger's badge starts from zero again.
   useEffect(() => {
-    for (const stored of envelopes) controller.seenEnvelopeIds.add(stored.id);
+    const newest = envelopes[envelopes.length - 1];
+    if (newest !== undefined) controller.seenUpTo = controller.store.seqOf(newest);
   }, [envelopes, controller]);
 
   useEffect(() => {

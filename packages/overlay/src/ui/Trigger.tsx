@@ -1,7 +1,6 @@
-import { countUnseenErrors } from '../data/grouping.ts';
 import type { ConnectionStatus } from '../data/store.ts';
 import type { Anchor } from '../options.ts';
-import { useVisibleEnvelopes } from '../views/sessions/useSessions.ts';
+import { useSessionView } from '../views/sessions/useSessions.ts';
 import { SpotlightLogo } from './components.tsx';
 import { formatCount } from './format.ts';
 import { useController, useSpotlightStore } from './hooks.ts';
@@ -30,9 +29,9 @@ export const STATUS_DOT: Readonly<Record<ConnectionStatus, string>> = {
 export function Trigger() {
   const controller = useController();
   const { connection } = useSpotlightStore();
-  const envelopes = useVisibleEnvelopes();
+  const { visibility } = useSessionView();
   if (!controller.options.showTriggerButton) return null;
-  const unseen = countUnseenErrors(envelopes, controller.seenEnvelopeIds);
+  const unseen = controller.store.visibleErrorArrivals(visibility).since(controller.seenUpTo);
   const shortcut = controller.shortcutLabel ? ` (${controller.shortcutLabel})` : '';
   const label = unseen > 0 ? `Open Spotlight: ${unseen} new ${unseen === 1 ? 'error' : 'errors'}` : 'Open Spotlight';
   return (

@@ -1,15 +1,25 @@
 import { createContext } from 'react';
-import type { Store } from '../data/store.ts';
+import type { SpotlightStore } from '../data/index.ts';
+import type { visibility } from '../data/sessions.ts';
 import type { ResolvedOptions } from '../options.ts';
+import type { SessionUiStore } from '../views/sessions/sessionState.ts';
 import type { UiStateStore } from './uiState.ts';
 
-/** What the React tree gets from the mounted overlay (see spotlight.ts). */
+/** What the React tree gets from the mounted overlay (see spotlight.ts). Each overlay has its own. */
 export interface SpotlightController {
-  readonly store: Store;
+  /** The envelopes and every view derived from them (data/index.ts). */
+  readonly store: SpotlightStore;
   readonly ui: UiStateStore;
+  /** The session selection and pinned traces, shared by the views and the tabs. */
+  readonly sessionUi: SessionUiStore;
+  /** `visibility()` memoized for this overlay: the tabs and the view get one object per change. */
+  readonly selectVisibility: typeof visibility;
   readonly options: ResolvedOptions;
-  /** Envelopes the user has seen with the overlay open: the trigger's badge counts errors in the others. */
-  readonly seenEnvelopeIds: Set<string>;
+  /**
+   * The arrival number (`store.seqOf`) of the newest envelope the user has seen with the overlay open: the
+   * trigger's badge counts the errors that came after it. -1: none yet.
+   */
+  seenUpTo: number;
   /** The toggle shortcut as this platform writes it, e.g. `⌘⇧S`; undefined when turned off. */
   readonly shortcutLabel: string | undefined;
   open(path?: string): void;

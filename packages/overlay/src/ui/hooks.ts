@@ -1,4 +1,5 @@
 import { useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import type { SpotlightStore } from '../data/index.ts';
 import type { StoredEnvelope, StoreSnapshot } from '../data/store.ts';
 import { SpotlightContext, type SpotlightController } from './context.ts';
 import { routeSegments, type UiState } from './uiState.ts';
@@ -10,12 +11,21 @@ export function useController(): SpotlightController {
 }
 
 /**
- * The one place React reads the envelope store. Every view derives what it shows from this snapshot
- * with pure selectors (memoized on the envelope array, which changes at most once per frame).
+ * The one place React subscribes to the envelope store: a component that calls it renders again at each of
+ * the store's versions (at most one per frame).
  */
 export function useSpotlightStore(): StoreSnapshot {
   const { store } = useController();
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}
+
+/**
+ * The store, for reading its views (`store.issues()`, `store.visibleTraces(v)`... see data/index.ts) at the
+ * version this render shows: each view is derived once per version, from what changed.
+ */
+export function useStore(): SpotlightStore {
+  useSpotlightStore();
+  return useController().store;
 }
 
 /** The stored envelopes, oldest first. */

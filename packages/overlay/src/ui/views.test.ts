@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionSelector, type SessionSelection, visibility } from '../data/sessions.ts';
+import { createStore } from '../data/index.ts';
+import { type SessionSelection, visibility } from '../data/sessions.ts';
 import type { StoredEnvelope } from '../data/store.ts';
-import { selectTraces } from '../data/traces.ts';
 import { storedFixture } from '../data/tracesFixtures.ts';
 import { views } from './views.ts';
 
@@ -22,15 +22,14 @@ const NAMES = [
 const envelopes: StoredEnvelope[] = NAMES.map((name, i) => storedFixture(name, `e${i}`, 1000 + i));
 const PAGE_TRACE = '228a29fec3fc4583b86ff81409faba17';
 const PROBE_TRACE = 'd953b6aa6fd14930be83e9daf81fae75';
-const sessions = createSessionSelector()({
-  envelopes,
-  page: { loadedAt: Date.parse('2026-11-24T11:06:22.584Z'), traceIds: new Set([PAGE_TRACE]) },
-});
-const traces = selectTraces(envelopes);
+const store = createStore({ schedule: () => () => {} });
+for (const { envelope, id } of envelopes) store.add(envelope, id);
+store.flush();
+const sessions = store.sessions({ page: { loadedAt: Date.parse('2026-11-24T11:06:22.584Z'), traceIds: new Set([PAGE_TRACE]) } });
 
 function tabCounts(selection: SessionSelection, pinned: ReadonlySet<string> = new Set()): Record<string, number | undefined> {
-  const visible = visibility(sessions, selection, pinned, traces);
-  return Object.fromEntries(views.map((view) => [view.id, view.count?.(envelopes, visible)]));
+  const visible = visibility(sessions, selection, pinned);
+  return Object.fromEntries(views.map((view) => [view.id, view.count?.(store, visible)]));
 }
 
 describe('tab counts', () => {

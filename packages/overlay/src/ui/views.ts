@@ -1,13 +1,13 @@
 import type { ComponentType } from 'react';
-import type { Visibility } from '../data/sessions.ts';
-import type { StoredEnvelope } from '../data/store.ts';
+import type { SpotlightStore } from '../data/index.ts';
+import type { Visibility } from '../data/visibility.ts';
 import { ErrorsView, errorsTabCount } from '../views/errors/ErrorsView.tsx';
 import { InsightsView } from '../views/insights/InsightsView.tsx';
 import { LogsView, logsTabCount } from '../views/logs/LogsView.tsx';
 import { SdksView, sdksTabCount } from '../views/sdks/SdksView.tsx';
 import { TracesView, tracesTabCount } from '../views/traces/TracesView.tsx';
 
-/** Props every view gets; the rest comes from hooks (`useEnvelopes`, `useNavigate`, ... in ./hooks.ts). */
+/** Props every view gets; the rest comes from hooks (`useStore`, `useNavigate`, ... in ./hooks.ts). */
 export interface ViewProps {
   /** The route's segments after the view's id: `/errors/abc/def` → `['abc', 'def']`. */
   readonly path: readonly string[];
@@ -20,12 +20,12 @@ export interface ViewDefinition {
   readonly title: string;
   readonly component: ComponentType<ViewProps>;
   /**
-   * The number in the tab: what the view lists (e.g. the selected session's issues, traces), from the
-   * store's envelopes and what the session selection shows (`visible`; ignore it for views that show
-   * everything). Called on every store or selection change: memoize on the inputs (selectors in
-   * src/data are). Leave out for no number.
+   * The number in the tab: what the view lists (e.g. the selected session's issues, traces), read from the
+   * store's views (data/index.ts) for what the session selection shows (`visible`; ignore it for views that
+   * show everything). Called on every store or selection change: the store derives each view once per
+   * version. Leave out for no number.
    */
-  readonly count?: (envelopes: readonly StoredEnvelope[], visible: Visibility) => number;
+  readonly count?: (store: SpotlightStore, visible: Visibility) => number;
 }
 
 /**

@@ -37,7 +37,7 @@ export function exportSession(store: EnvelopeStore, now: () => number = Date.now
         wanted = new Set(match);
         name = `spotlight-trace-${trace.slice(0, 8)}`;
       } else if (session !== undefined) {
-        const found = buildSessions({ envelopes }, selectTraces(envelopes)).byId.get(session);
+        const found = buildSessions({ envelopes }).byId.get(session);
         if (found === undefined) throw new HttpError(404, `no session ${JSON.stringify(session.slice(0, 100))} in the buffer`);
         wanted = found.envelopeIds;
         name = `spotlight-session-${session === 'current' ? 'current' : session.slice(-8)}`;

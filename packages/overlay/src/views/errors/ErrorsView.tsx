@@ -1,9 +1,8 @@
-import { selectErrorEvents, selectIssues } from '../../data/grouping.ts';
+import type { SpotlightStore } from '../../data/index.ts';
 import { resolveIssueRoute } from '../../data/issueRoute.ts';
-import { selectVisibleEnvelopes, type Visibility } from '../../data/sessions.ts';
-import type { StoredEnvelope } from '../../data/store.ts';
+import type { Visibility } from '../../data/visibility.ts';
 import { EmptyState } from '../../ui/components.tsx';
-import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
+import { useNavigate, useStore } from '../../ui/hooks.ts';
 import type { ViewProps } from '../../ui/views.ts';
 import { SessionPicker } from '../sessions/SessionPicker.tsx';
 import { useSessionView } from '../sessions/useSessions.ts';
@@ -11,8 +10,8 @@ import { IssueDetail } from './IssueDetail.tsx';
 import { IssueList, NoErrors } from './IssueList.tsx';
 
 /** The tab's number: the issues the list shows (those of the selected session). */
-export function errorsTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
-  return selectIssues(selectVisibleEnvelopes(envelopes, visible)).length;
+export function errorsTabCount(store: SpotlightStore, visible: Visibility): number {
+  return store.visibleIssues(visible).length;
 }
 
 function Gone({ what }: { what: string }) {
@@ -33,10 +32,10 @@ function Gone({ what }: { what: string }) {
  * event, for links from traces, logs, error pages: found in any session).
  */
 export function ErrorsView({ path }: ViewProps) {
-  const envelopes = useEnvelopes();
+  const store = useStore();
   const session = useSessionView();
-  const issues = selectIssues(selectVisibleEnvelopes(envelopes, session.visibility));
-  const route = resolveIssueRoute(path, issues, () => selectIssues(envelopes));
+  const issues = store.visibleIssues(session.visibility);
+  const route = resolveIssueRoute(path, issues, () => store.issues());
   if (route.kind === 'gone') return <Gone what={route.what} />;
   if (route.kind === 'issue') {
     const showAll = () => session.ui.select({ kind: 'all' });
@@ -44,7 +43,7 @@ export function ErrorsView({ path }: ViewProps) {
   }
   let empty = <NoErrors />;
   if (issues.length === 0) {
-    const hidden = selectErrorEvents(envelopes).length;
+    const hidden = store.errorEventCount();
     if (hidden > 0) {
       empty = (
         <EmptyState title="No errors in this session" testId="errors-empty-session">

@@ -1,15 +1,12 @@
-import { useMemo } from 'react';
-import { selectFeedback } from '../../data/feedback.ts';
 import { EmptyState, Icon } from '../../ui/components.tsx';
 import { formatDateTime } from '../../ui/format.ts';
-import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
+import { useNavigate, useStore } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import { Attachments } from '../errors/Attachments.tsx';
 
 /** What users reported (the feedback widget, `captureFeedback`, user reports), each with the event it is about. */
 export function FeedbackView() {
-  const envelopes = useEnvelopes();
-  const feedback = useMemo(() => selectFeedback(envelopes), [envelopes]);
+  const feedback = useStore().feedback();
   const navigate = useNavigate();
   if (feedback.length === 0) {
     return (

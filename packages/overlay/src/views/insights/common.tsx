@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Repeat } from '../../data/queries.ts';
-import { selectVisibleTraces } from '../../data/sessions.ts';
 import { EmptyState } from '../../ui/components.tsx';
+import { useStore } from '../../ui/hooks.ts';
 import { useSessionView } from '../sessions/useSessions.ts';
 import { formatDuration } from '../traces/duration.ts';
 
@@ -54,8 +54,9 @@ export function Numeric({ children, testId, className = '' }: { children: ReactN
 
 /** An insights view's empty state; when earlier sessions are hidden, it says so and offers to show them. */
 export function InsightsEmpty({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  const store = useStore();
   const session = useSessionView();
-  const hidden = session.traces.traces.length - selectVisibleTraces(session.traces, session.visibility).length;
+  const hidden = session.heads.count - store.visibleTraceHeads(session.visibility).count;
   return (
     <EmptyState title={hidden > 0 ? `${title} in this session` : title} testId={testId}>
       {children}

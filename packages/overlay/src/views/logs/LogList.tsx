@@ -1,6 +1,6 @@
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { type LogLevel, type LogRow, userAttributes } from '../../data/logs.ts';
-import type { TraceIndex } from '../../data/traces.ts';
+import type { TraceHeads } from '../../data/traceHeads.ts';
 import { Chip, Icon, KeyValueTable } from '../../ui/components.tsx';
 import { formatClock, formatDateTime } from '../../ui/format.ts';
 import { FilterInput, ListCount, ListToolbar, matchesWords, useListFilter } from '../../ui/listFilter.tsx';
@@ -183,7 +183,7 @@ export function LogList({
   onOpenTrace,
 }: {
   logs: readonly LogRow[];
-  traces: TraceIndex;
+  traces: TraceHeads;
   selectedId: string | undefined;
   toolbar?: ReactNode;
   empty: ReactNode;

@@ -1,35 +1,37 @@
-import { type LogRow, selectLogs } from '../../data/logs.ts';
-import { createVisibleRowSelector, isRowVisible, type Visibility } from '../../data/sessions.ts';
-import type { StoredEnvelope } from '../../data/store.ts';
+import type { SpotlightStore } from '../../data/index.ts';
+import type { LogRow } from '../../data/logs.ts';
+import type { Visibility } from '../../data/visibility.ts';
 import { Chip, EmptyState, Icon } from '../../ui/components.tsx';
-import { useEnvelopes, useNavigate } from '../../ui/hooks.ts';
+import { useNavigate, useStore } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
 import { SessionPicker } from '../sessions/SessionPicker.tsx';
-import { useSessionView } from '../sessions/useSessions.ts';
+import { findTrace, useSessionView } from '../sessions/useSessions.ts';
 import { LogList } from './LogList.tsx';
 
-const selectVisibleLogs = createVisibleRowSelector<LogRow>();
-
 /** The tab's number: the log lines of the selected session (and of pinned traces). */
-export function logsTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
-  return selectVisibleLogs(selectLogs(envelopes), visible).length;
+export function logsTabCount(store: SpotlightStore, visible: Visibility): number {
+  return store.visibleLogs(visible).length;
 }
 
 /** Routes: `/logs` (the session's lines), `/logs/trace/<trace id>` (one trace's), `/logs/line/<log id>` (one selected). */
 export function LogsView({ path }: ViewProps) {
-  const envelopes = useEnvelopes();
+  const store = useStore();
   const session = useSessionView();
   const navigate = useNavigate();
-  const all = selectLogs(envelopes);
+  const all = store.logs();
   const [mode, id] = path;
   const traceFilter = mode === 'trace' ? id : undefined;
   const selectedId = mode === 'line' ? id : undefined;
+  const visible = store.visibleLogs(session.visibility);
+  // A line opened from elsewhere (a trace of an earlier session) is shown in its place among the visible ones.
   const selectedLog = selectedId !== undefined ? all.find((l) => l.id === selectedId) : undefined;
-  const logs =
-    traceFilter !== undefined
-      ? all.filter((l) => l.traceId === traceFilter)
-      : all.filter((l) => l.id === selectedLog?.id || isRowVisible(session.visibility, l));
+  let logs: readonly LogRow[] = visible;
+  if (traceFilter !== undefined) logs = all.filter((l) => l.traceId === traceFilter);
+  else if (selectedLog !== undefined && !visible.includes(selectedLog)) {
+    const shown = new Set(visible);
+    logs = all.filter((l) => l === selectedLog || shown.has(l));
+  }
   const hidden = all.length - logs.length;
   const empty =
     all.length === 0 ? (
@@ -52,7 +54,7 @@ export function LogsView({ path }: ViewProps) {
   const toolbar =
     traceFilter !== undefined ? (
       <span className="flex items-center gap-1.5">
-        <Chip testId="log-trace-filter">trace: {session.traces.byId.get(traceFilter)?.name ?? traceFilter.slice(0, 8)}</Chip>
+        <Chip testId="log-trace-filter">trace: {session.heads.byId.get(traceFilter)?.name ?? traceFilter.slice(0, 8)}</Chip>
         <button
           type="button"
           aria-label="Show all logs"
@@ -68,14 +70,14 @@ export function LogsView({ path }: ViewProps) {
   return (
     <LogList
       logs={logs}
-      traces={session.traces}
+      traces={session.heads}
       selectedId={selectedId}
       toolbar={toolbar}
       empty={empty}
       onSelect={(logId) => navigate(logId === undefined ? '/logs' : routeOf('logs', 'line', logId))}
       onOpenTrace={(traceId, spanId) => {
         // Straight to the span that was active when the line was logged, when it arrived.
-        const hasSpan = spanId !== undefined && session.traces.byId.get(traceId)?.spans.some((s) => s.spanId === spanId);
+        const hasSpan = spanId !== undefined && findTrace(store, session.visibility, traceId)?.spans.some((s) => s.spanId === spanId);
         navigate(hasSpan ? routeOf('traces', traceId, spanId as string) : routeOf('traces', traceId));
       }}
     />

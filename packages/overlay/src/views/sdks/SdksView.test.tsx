@@ -1,9 +1,12 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { selectSdks } from '../../data/sdks.ts';
+import { createSelector } from '../../data/derive.ts';
+import { sdks } from '../../data/sdks.ts';
 import type { StoredEnvelope } from '../../data/store.ts';
 import { storedFixture } from '../../data/tracesFixtures.ts';
 import { SdkCard } from './SdksView.tsx';
+
+const selectSdks = (envelopes: readonly StoredEnvelope[]) => createSelector(sdks)(envelopes);
 
 const event = storedFixture('sentry-node-11.12/event.envelope', 'e', 1);
 const report: StoredEnvelope = {

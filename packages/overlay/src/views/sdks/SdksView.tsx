@@ -1,15 +1,15 @@
 import { useState } from 'react';
-import { type DiscardedCount, type SdkSummary, selectSdks, type TelemetryKind } from '../../data/sdks.ts';
-import type { StoredEnvelope } from '../../data/store.ts';
+import type { SpotlightStore } from '../../data/index.ts';
+import type { DiscardedCount, SdkSummary, TelemetryKind } from '../../data/sdks.ts';
 import { EmptyState } from '../../ui/components.tsx';
 import { formatCount, formatDateTime, formatTimeAgo } from '../../ui/format.ts';
-import { useEnvelopes, useNow } from '../../ui/hooks.ts';
+import { useNow, useStore } from '../../ui/hooks.ts';
 import { ServiceChip } from '../traces/ServiceChip.tsx';
 import { serviceColor } from '../traces/serviceColors.ts';
 
 /** The tab's number: SDKs (per service) that reported. */
-export function sdksTabCount(envelopes: readonly StoredEnvelope[]): number {
-  return selectSdks(envelopes).length;
+export function sdksTabCount(store: SpotlightStore): number {
+  return store.sdks().length;
 }
 
 const KIND_LABELS: readonly [TelemetryKind, string, string, string][] = [
@@ -152,9 +152,9 @@ export function SdkCard({ sdk, index, now }: { sdk: SdkSummary; index: number; n
 
 /** Every SDK that reported, per service: what it is, how it is configured, what it sent. */
 export function SdksView() {
-  const envelopes = useEnvelopes();
+  const store = useStore();
   const now = useNow();
-  const sdks = selectSdks(envelopes);
+  const sdks = store.sdks();
   if (sdks.length === 0) {
     return (
       <EmptyState title="No SDK has reported yet" testId="sdks-empty">

@@ -4,5 +4,5 @@ import { useSessionView } from './useSessions.ts';
 /** The session selector wired to the overlay's state: drop it into any view's toolbar. */
 export function SessionPicker() {
   const session = useSessionView();
-  return <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.traces} onSelect={session.ui.select} />;
+  return <SessionSelect sessions={session.sessions} selection={session.selection} traces={session.heads} onSelect={session.ui.select} />;
 }

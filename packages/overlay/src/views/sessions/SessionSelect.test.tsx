@@ -1,7 +1,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { createSelector } from '../../data/derive.ts';
 import { createSessionSelector } from '../../data/sessions.ts';
-import { selectTraces } from '../../data/traces.ts';
+import { traceHeads } from '../../data/traceHeads.ts';
 import { storedFixture } from '../../data/tracesFixtures.ts';
 import { PinButton } from './PinButton.tsx';
 import { SessionSelect } from './SessionSelect.tsx';
@@ -11,7 +12,7 @@ const envelopes = [
   ...['web-span', 'api-span', 'web-session'].map((n, i) => storedFixture(`sentry-node-11.12/express-${n}.envelope`, `x${i}`, 10 + i)),
 ];
 const sessions = createSessionSelector()({ envelopes });
-const traces = selectTraces(envelopes);
+const traces = createSelector(traceHeads)(envelopes);
 
 describe('session selector', () => {
   it('says the current session is shown and how many earlier ones are hidden', () => {

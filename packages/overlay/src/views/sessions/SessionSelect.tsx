@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Session, SessionIndex, SessionSelection } from '../../data/sessions.ts';
-import type { TraceIndex } from '../../data/traces.ts';
+import type { TraceHeads } from '../../data/traceHeads.ts';
 import { Chevron } from '../../ui/components.tsx';
 import { plural, selectionLabel, sessionCounts, sessionWhen } from './sessionLabels.ts';
 
@@ -53,7 +53,7 @@ function SessionOption({
 }: {
   session: Session;
   selection: SessionSelection;
-  traces: TraceIndex;
+  traces: TraceHeads;
   onSelect: (selection: SessionSelection) => void;
 }) {
   const option: SessionSelection = session.current ? { kind: 'current' } : { kind: 'session', id: session.id };
@@ -118,7 +118,7 @@ export function SessionSelect({
 }: {
   sessions: SessionIndex;
   selection: SessionSelection;
-  traces: TraceIndex;
+  traces: TraceHeads;
   onSelect: (selection: SessionSelection) => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -191,7 +191,7 @@ export function SessionSelect({
             <Option selected={selection.kind === 'all'} onClick={() => choose({ kind: 'all' })} testId="session-all">
               <span className="size-1.5 shrink-0 rounded-full bg-accent" aria-hidden="true" />
               <span className="font-medium text-fg">All sessions</span>
-              <span className="ml-auto text-[11px] text-fg-faint">{plural(traces.traces.length, 'trace')}</span>
+              <span className="ml-auto text-[11px] text-fg-faint">{plural(traces.count, 'trace')}</span>
             </Option>
           </div>
         </div>

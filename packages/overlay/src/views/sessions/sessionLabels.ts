@@ -1,5 +1,5 @@
 import type { Session, SessionSelection } from '../../data/sessions.ts';
-import type { TraceIndex } from '../../data/traces.ts';
+import type { TraceHeads } from '../../data/traceHeads.ts';
 import { formatClock } from '../../ui/format.ts';
 
 const BOUNDARY_TEXT: Readonly<Record<Session['boundary'], string>> = {
@@ -29,7 +29,7 @@ export function sessionCounts(session: Session): string {
 }
 
 /** The selector button's text. */
-export function selectionLabel(selection: SessionSelection, sessions: ReadonlyMap<string, Session>, traces: TraceIndex): string {
+export function selectionLabel(selection: SessionSelection, sessions: ReadonlyMap<string, Session>, traces: TraceHeads): string {
   switch (selection.kind) {
     case 'current':
       return 'Current session';

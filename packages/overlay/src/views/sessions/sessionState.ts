@@ -62,22 +62,11 @@ export function createSessionUiStore(storage?: PinStorage): SessionUiStore {
   };
 }
 
-function pageStorage(): PinStorage | undefined {
+/** The page's localStorage, where there is one (not in a sandboxed iframe, nor in Node). */
+export function pageStorage(): PinStorage | undefined {
   try {
     return typeof localStorage !== 'undefined' ? localStorage : undefined;
   } catch {
     return undefined;
   }
-}
-
-const stores = new WeakMap<object, SessionUiStore>();
-
-/** One state per mounted overlay (keyed by its envelope store), shared by the traces, logs and errors views. */
-export function sessionUiStoreOf(owner: object): SessionUiStore {
-  let store = stores.get(owner);
-  if (store === undefined) {
-    store = createSessionUiStore(pageStorage());
-    stores.set(owner, store);
-  }
-  return store;
 }

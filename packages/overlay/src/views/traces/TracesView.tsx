@@ -1,22 +1,20 @@
 import { useCallback, useMemo } from 'react';
+import type { SpotlightStore } from '../../data/index.ts';
 import { profilesForSpan, traceInsights } from '../../data/insights.ts';
-import { selectVisibleTraces, type Visibility } from '../../data/sessions.ts';
-import type { StoredEnvelope } from '../../data/store.ts';
-import { selectTraces } from '../../data/traces.ts';
-import { errorsOfEnvelope } from '../../data/tracesErrors.ts';
+import type { Visibility } from '../../data/visibility.ts';
 import { EmptyState } from '../../ui/components.tsx';
-import { useController, useNavigate, useNow, useSpotlightStore } from '../../ui/hooks.ts';
+import { useController, useNavigate, useNow, useSpotlightStore, useStore } from '../../ui/hooks.ts';
 import { routeOf } from '../../ui/uiState.ts';
 import type { ViewProps } from '../../ui/views.ts';
 import { useInsights, useProfiles } from '../insights/useInsights.ts';
 import { SessionPicker } from '../sessions/SessionPicker.tsx';
-import { useSessionView } from '../sessions/useSessions.ts';
+import { findTrace, useSessionView } from '../sessions/useSessions.ts';
 import { TraceDetail } from './TraceDetail.tsx';
 import { TraceList } from './TraceList.tsx';
 
 /** The tab's number: the traces the list shows (the selected session's, and pinned ones). */
-export function tracesTabCount(envelopes: readonly StoredEnvelope[], visible: Visibility): number {
-  return selectVisibleTraces(selectTraces(envelopes), visible).length;
+export function tracesTabCount(store: SpotlightStore, visible: Visibility): number {
+  return store.visibleTraceHeads(visible).count;
 }
 
 /**
@@ -24,8 +22,8 @@ export function tracesTabCount(envelopes: readonly StoredEnvelope[], visible: Vi
  * error links to its trace whether or not the SDK recorded spans for it (tracing off, sampled out).
  */
 function TraceNotHere({ traceId, onBack }: { traceId: string; onBack: () => void }) {
-  const { envelopes, dropped } = useSpotlightStore();
-  const hasError = envelopes.some((stored) => errorsOfEnvelope(stored).some((error) => error.traceId === traceId));
+  const { dropped } = useSpotlightStore();
+  const hasError = useStore().traces().errorsByTrace.has(traceId);
   const back = (
     <button type="button" className="mt-2 text-accent hover:underline" onClick={onBack}>
       Back to all traces
@@ -58,6 +56,7 @@ function TraceNotHere({ traceId, onBack }: { traceId: string; onBack: () => void
 
 /** Routes: `/traces` (the current session's traces), `/traces/<trace id>[/<span id>]` (its waterfall). */
 export function TracesView({ path }: ViewProps) {
+  const store = useStore();
   const session = useSessionView();
   const navigate = useNavigate();
   const now = useNow();
@@ -65,7 +64,7 @@ export function TracesView({ path }: ViewProps) {
   const { options } = useController();
   const insights = useInsights();
   const profiles = useProfiles();
-  const trace = traceId === undefined ? undefined : session.traces.byId.get(traceId);
+  const trace = traceId === undefined ? undefined : findTrace(store, session.visibility, traceId);
   // A trace outside the selected session (opened from a link) is looked at on its own.
   const found = useMemo(
     () => (trace === undefined ? undefined : (insights.byTrace.get(trace.traceId) ?? traceInsights(trace, options.insights))),
@@ -101,11 +100,10 @@ export function TracesView({ path }: ViewProps) {
     );
   }
 
-  const all = session.traces.traces;
-  const visible = selectVisibleTraces(session.traces, session.visibility);
-  const hidden = all.length - visible.length;
+  const visible = store.visibleTraces(session.visibility).traces;
+  const hidden = session.heads.count - visible.length;
   const empty =
-    all.length === 0 ? (
+    session.heads.count === 0 ? (
       <EmptyState title="No traces yet" testId="traces-empty">
         <p>
           Traces show up here as your services send spans. In a Node service, <code className="font-mono text-fg">Spotlight.init()</code>{' '}
