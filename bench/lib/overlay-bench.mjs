@@ -44,7 +44,7 @@ export function overlaySkipReason() {
   return null;
 }
 
-function postAll(port, bodies, concurrency = 8) {
+export function postAll(port, bodies, concurrency = 8) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let accepted = 0;
@@ -168,16 +168,37 @@ function withTimeout(promise, ms, what) {
   ]);
 }
 
-/** Long tasks on the renderer's main thread (CDP trace events), in ms, between two trace timestamps. */
-function tasksFromTrace(events) {
+/**
+ * The renderer processes that show a page: those whose events name a URL under `origin` (its HTML parsed, its
+ * scripts run). Chromium's own pages (new tab, the omnibox popup of a headless browser) run in others.
+ */
+function rendererPidsOf(events, origin) {
+  const pids = new Set();
+  for (const e of events) {
+    const data = e.args?.data ?? e.args?.beginData;
+    const url = data?.url ?? data?.frames?.[0]?.url;
+    if (typeof url === 'string' && url.startsWith(origin)) pids.add(e.pid);
+  }
+  return pids;
+}
+
+/** Long tasks on the renderer's main thread (CDP trace events), in ms; with `pids`, of those processes only. */
+function tasksFromTrace(events, pids) {
   const mainThreads = new Set();
   for (const e of events)
-    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mainThreads.add(`${e.pid}:${e.tid}`);
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && (pids === undefined || pids.has(e.pid)))
+      mainThreads.add(`${e.pid}:${e.tid}`);
   return events
     .filter(
       (e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mainThreads.has(`${e.pid}:${e.tid}`),
     )
-    .map((e) => ({ ts: e.ts, durMs: (e.dur ?? 0) / 1000, threadMs: typeof e.tdur === 'number' ? e.tdur / 1000 : null }));
+    .map((e) => ({
+      ts: e.ts,
+      pid: e.pid,
+      tid: e.tid,
+      durMs: (e.dur ?? 0) / 1000,
+      threadMs: typeof e.tdur === 'number' ? e.tdur / 1000 : null,
+    }));
 }
 
 async function traced(cdp, fn) {
@@ -281,6 +302,164 @@ async function scrollMeasured(page, cdp, rowSelector, steps) {
   };
 }
 
+/**
+ * The longest tasks of a trace, for the README's diagnosis: start (ms after the first task), wall and CPU time, and
+ * what ran in it (the largest timeline events inside it: script evaluation, a timer, a frame callback...).
+ */
+function topTasks(tasks, events, n = 5) {
+  const origin = tasks.reduce((min, t) => Math.min(min, t.ts), Number.POSITIVE_INFINITY);
+  const inside = (task) =>
+    events
+      .filter(
+        (e) =>
+          e.ph === 'X' &&
+          e.pid === task.pid &&
+          e.tid === task.tid &&
+          e.ts >= task.ts &&
+          e.ts + (e.dur ?? 0) <= task.ts + task.durMs * 1000 &&
+          !/RunTask/.test(e.name) &&
+          (e.dur ?? 0) >= 5000,
+      )
+      .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+      .slice(0, 4)
+      .map((e) => {
+        const data = e.args?.data ?? e.args?.beginData ?? {};
+        const what = data.functionName || data.type || (data.url ? data.url.replace(/^.*\//, '') : '');
+        return `${e.name}${what ? ` ${what}` : ''} ${round((e.dur ?? 0) / 1000, 0)} ms`;
+      });
+  return [...tasks]
+    .sort((a, b) => (b.threadMs ?? b.durMs) - (a.threadMs ?? a.durMs))
+    .slice(0, n)
+    .map((t) => ({ atMs: round((t.ts - origin) / 1000, 0), wallMs: round(t.durMs, 1), cpuMs: round(t.threadMs, 1), ran: inside(t) }));
+}
+
+/**
+ * An app's own page (another origin, as a Vite dev server is) that embeds the overlay the way the Vite plugin and the
+ * Express helpers do: `window.__spotlight.initOptions`, then the sidecar's `/assets/main.js` as a module.
+ */
+function startHostPage(sidecarPort, { open }) {
+  const initOptions = { sidecarUrl: `http://127.0.0.1:${sidecarPort}`, ...(open ? { openOnInit: true } : {}) };
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>An app</title></head><body>
+<h1>An app that embeds Spotlight</h1><p>Its own content.</p>
+<script>window.__spotlight = { initOptions: ${JSON.stringify(initOptions)} };</script>
+<script type="module" src="http://127.0.0.1:${sidecarPort}/assets/main.js"></script>
+</body></html>`;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/' || req.url?.startsWith('/?')) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(html);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * The sidecar's buffer replayed into an app's page that embeds the overlay, on a first load (fresh browser
+ * profile: no code cache), with the panel closed (the trigger and its badge) or open. The whole load is traced:
+ * from navigation until the last envelope was read and the overlay shows it, then one more second for the
+ * paced renders that follow. The longest main-thread task is the figure the target (50 ms) judges.
+ */
+export async function embeddedReplay({ chromium, sidecarPort, sentinel, open, log, profileDir = null }) {
+  const host = await startHostPage(sidecarPort, { open });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'spotlight-bench-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.addInitScript(__instrumentPage, sentinel);
+    const cdp = await context.newCDPSession(page);
+    const events = [];
+    const onData = ({ value }) => events.push(...value);
+    cdp.on('Tracing.dataCollected', onData);
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+    });
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    let shown;
+    try {
+      log(`overlay: embedded replay, panel ${open ? 'open' : 'closed'}`);
+      await page.goto(`http://127.0.0.1:${host.address().port}/`, { waitUntil: 'commit' });
+      await page.waitForFunction(() => typeof window.__bench?.sentinelAt === 'number', null, { timeout: 120_000, polling: 50 });
+      // What the overlay shows once it has it all: the sentinel's issue in the open panel, the badge when closed.
+      shown = await page.waitForFunction(
+        ([text, panelOpen]) => {
+          const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
+          if (!root) return false;
+          if (panelOpen) return (root.textContent ?? '').includes(text) ? performance.now() : false;
+          const badge = root.querySelector('[data-testid="spotlight-badge"]');
+          return badge ? performance.now() : false;
+        },
+        [sentinel, open],
+        { timeout: 60_000, polling: 50 },
+      );
+      shown = await shown.jsonValue();
+      await sleep(1000);
+      if (profileDir) {
+        const { profile } = await withTimeout(cdp.send('Profiler.stop'), 30_000, 'CDP Profiler.stop');
+        mkdirSync(profileDir, { recursive: true });
+        writeFileSync(join(profileDir, `overlay-embedded-${open ? 'open' : 'closed'}.cpuprofile`), JSON.stringify(profile));
+      }
+    } finally {
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await withTimeout(done, 60_000, 'CDP Tracing.tracingComplete');
+      cdp.off('Tracing.dataCollected', onData);
+    }
+    const state = await page.evaluate(() => {
+      const root = document.getElementById('sentry-spotlight-root')?.shadowRoot;
+      return {
+        sentinelAt: window.__bench.sentinelAt,
+        streamBytes: window.__bench.streamBytes,
+        badge: root?.querySelector('[data-testid="spotlight-badge"]')?.getAttribute('data-count') ?? null,
+        issueRows: root ? root.querySelectorAll('[data-testid="issue-row"]').length : 0,
+      };
+    });
+    const tasks = tasksFromTrace(events, rendererPidsOf(events, `http://127.0.0.1:${host.address().port}/`));
+    const withThread = tasks.filter((t) => t.threadMs !== null);
+    const cpu = (t) => t.threadMs ?? t.durMs;
+    return {
+      panel: open ? 'open' : 'closed',
+      sentinelReceivedMs: round(state.sentinelAt, 1),
+      shownMs: round(shown, 1),
+      streamBytes: state.streamBytes,
+      badge: state.badge === null ? null : Number(state.badge),
+      issueRows: state.issueRows,
+      tasks: tasks.length,
+      longestTaskMs: round(
+        tasks.reduce((max, t) => Math.max(max, t.durMs), 0),
+        1,
+      ),
+      longestTaskThreadMs: withThread.length ? round(Math.max(...withThread.map((t) => t.threadMs)), 1) : null,
+      tasksOver50: tasks.filter((t) => t.durMs > 50).length,
+      tasksOver50Thread: withThread.filter((t) => t.threadMs > 50).length,
+      over50ThreadSumMs: round(
+        withThread.filter((t) => t.threadMs > 50).reduce((sum, t) => sum + cpu(t), 0),
+        0,
+      ),
+      top: topTasks(tasks, events),
+      pageErrors: pageErrors.slice(0, 5),
+    };
+  } finally {
+    await context?.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+    await new Promise((resolve) => host.close(resolve));
+  }
+}
+
 /** Click the overlay's way to the traces list: a tab, link or button named "Traces". */
 async function openTraces(page) {
   const candidates = [
@@ -363,6 +542,12 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {}, pr
     // `concurrency` - 1 of them, and the page only searches the last 16 KiB of each chunk for it.
     const sentinelBody = errorEnvelope({ eventId: hex(32), traceId: hex(32), message: sentinel, fn: 'benchSentinel' });
     const accepted = (await postAll(server.port, bodies)) + (await postAll(server.port, [sentinelBody], 1));
+
+    // The replay into an app's page that embeds the overlay, panel closed then open (issue 17): first, while the
+    // sidecar holds these envelopes only (the queries scenario below adds more).
+    const embedded = [];
+    for (const open of [false, true])
+      embedded.push(await embeddedReplay({ chromium, sidecarPort: server.port, sentinel, open, log, profileDir }));
 
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -455,6 +640,7 @@ export async function overlayBench({ count, scrollSteps = 40, log = () => {}, pr
       },
       traces,
       queries,
+      embedded,
       heap: { afterLoad: heapAfterLoad, end: heapEnd },
       pageErrors: pageErrors.slice(0, 5),
       loadProfile: loadProfile ? loadProfile.slice(REPO_DIR.length + 1) : null,
