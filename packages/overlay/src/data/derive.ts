@@ -63,6 +63,14 @@ export interface Derivation<S, R, P = undefined> {
 export interface Deriver {
   /** A derivation's result for these envelopes (each array the previous minus its oldest plus newer ones). */
   read<S, R, P>(derivation: Derivation<S, R, P>, envelopes: readonly StoredEnvelope[], param: P): R;
+  /**
+   * Brings the derivations readers read in this or the previous round (see `nextRound`) up to these
+   * envelopes, with the parameter each was last read with: readers that ask next get what is already
+   * derived. A throw is left for them to meet.
+   */
+  refresh(envelopes: readonly StoredEnvelope[]): void;
+  /** A new round of reading starts (the store tells its subscribers): what they stop reading is let go. */
+  nextRound(): void;
   of<R>(reader: EnvelopeReader<R>, entry: StoredEnvelope): R;
   seqOf(entry: StoredEnvelope): number;
 }
@@ -94,6 +102,10 @@ export function envelopeChange(previous: readonly StoredEnvelope[], next: readon
 interface Instance {
   state: unknown;
   input: readonly StoredEnvelope[];
+  readonly derivation: Derivation<unknown, unknown, unknown>;
+  /** The parameter of the last read, and the round in which a reader last asked (-1: none yet). */
+  param: unknown;
+  round: number;
 }
 
 export function createDeriver(): Deriver {
@@ -103,6 +115,7 @@ export function createDeriver(): Deriver {
   let nextSeq = 0;
   let numbered: readonly StoredEnvelope[] = [];
   let current: readonly StoredEnvelope[] = [];
+  let round = 0;
 
   function seqOf(entry: StoredEnvelope): number {
     let seq = seqs.get(entry);
@@ -137,12 +150,19 @@ export function createDeriver(): Deriver {
     const state = derivation.create(ctx, param);
     if (derivation.fill !== undefined) derivation.fill(state, ctx);
     else for (const entry of envelopes) derivation.add(state, entry, ctx);
-    const instance = { state, input: envelopes };
+    const instance: Instance = {
+      state,
+      input: envelopes,
+      derivation: derivation as Derivation<unknown, unknown, unknown>,
+      param,
+      round: -1,
+    };
     instances.set(derivation, instance);
     return instance;
   }
 
-  function read<S, R, P>(derivation: Derivation<S, R, P>, envelopes: readonly StoredEnvelope[], param: P): R {
+  /** `wanted`: a reader asked (not a derivation reading another, nor a refresh). */
+  function read<S, R, P>(derivation: Derivation<S, R, P>, envelopes: readonly StoredEnvelope[], param: P, wanted = true): R {
     const outer = current;
     current = envelopes;
     number(envelopes);
@@ -161,15 +181,29 @@ export function createDeriver(): Deriver {
           instance.input = envelopes;
         }
       }
+      instance.param = param;
+      if (wanted) instance.round = round;
       return derivation.result(instance.state as S, param, ctx);
     } finally {
       current = outer;
     }
   }
 
+  function refresh(envelopes: readonly StoredEnvelope[]): void {
+    // In the order they were first read: a derivation others read (sessions, traces) comes first.
+    for (const instance of instances.values()) {
+      if (instance.round < round - 1) continue;
+      try {
+        read(instance.derivation, envelopes, instance.param, false);
+      } catch {
+        // The reader that asks next meets it.
+      }
+    }
+  }
+
   const ctx: DeriveContext = {
     of,
-    read: (derivation, param) => read(derivation, current, param),
+    read: (derivation, param) => read(derivation, current, param, false),
     get envelopes() {
       return current;
     },
@@ -177,7 +211,15 @@ export function createDeriver(): Deriver {
     paths: createPathMemo(),
   };
 
-  return { read, of, seqOf };
+  return {
+    read: (derivation, envelopes, param) => read(derivation, envelopes, param),
+    refresh,
+    nextRound: () => {
+      round += 1;
+    },
+    of,
+    seqOf,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parseEnvelope, toWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../../../envelope/src/test/fixtures.ts';
+import type { Derivation } from './derive.ts';
 import { createStore, envelopeEventIds, frameScheduler, type Scheduler } from './store.ts';
 
 /** A scheduler the test runs by hand: one pending flush at a time, like one animation frame. */
@@ -177,6 +178,91 @@ describe('store', () => {
     store.destroy();
     frames.frame();
     expect(notified).toBe(1);
+  });
+});
+
+describe('store in steps (a sidecar replaying its buffer into a page)', () => {
+  /** A view that counts what it folds in: whether a read after a step still had work to do. */
+  function countingView() {
+    const folded: string[] = [];
+    const view: Derivation<{ count: number }, number> = {
+      name: 'counting',
+      create: () => ({ count: 0 }),
+      add(state, entry) {
+        folded.push(entry.id);
+        state.count += 1;
+      },
+      remove(state) {
+        state.count -= 1;
+      },
+      result: (state) => state.count,
+    };
+    return { view, folded };
+  }
+
+  it('publishes at most so many envelopes per step, derives what readers read, and tells them at the next frame', () => {
+    const frames = manualScheduler();
+    const tasks: (() => void)[] = [];
+    const store = createStore({
+      schedule: frames.schedule,
+      stepEnvelopes: 3,
+      post: (task) => {
+        tasks.push(task);
+        return () => tasks.splice(tasks.indexOf(task), 1);
+      },
+    });
+    const { view, folded } = countingView();
+    let told = 0;
+    store.subscribe(() => {
+      told += 1;
+      // A reader: the subscriber reads the view at each version it is told about.
+      store.read(view);
+    });
+    store.read(view);
+    for (let i = 0; i < 8; i++) store.add(logEnvelope(i), `id-${i}`);
+    expect(tasks).toHaveLength(1);
+    // Each step takes three more into the snapshot and derives them, before anyone reads.
+    (tasks.shift() as () => void)();
+    expect(store.getSnapshot().envelopes).toHaveLength(3);
+    expect(folded).toHaveLength(3);
+    frames.frame();
+    expect(told).toBe(1);
+    expect(folded).toHaveLength(3);
+    (tasks.shift() as () => void)();
+    (tasks.shift() as () => void)();
+    expect([store.getSnapshot().envelopes.length, folded.length, tasks.length]).toEqual([8, 8, 0]);
+    frames.frame();
+    expect([told, store.read(view), folded.length]).toEqual([2, 8, 8]);
+  });
+
+  it('lets go of views no reader read since the store last told them', () => {
+    const tasks: (() => void)[] = [];
+    const frames = manualScheduler();
+    const post = (task: () => void) => {
+      tasks.push(task);
+      return () => {};
+    };
+    const store = createStore({ schedule: frames.schedule, stepEnvelopes: 10, post });
+    const { view, folded } = countingView();
+    store.read(view);
+    store.add(logEnvelope(1), 'a');
+    (tasks.shift() as () => void)();
+    frames.frame();
+    store.add(logEnvelope(2), 'b');
+    (tasks.shift() as () => void)();
+    frames.frame();
+    // Not read in the last two rounds: the step leaves it alone, a reader that comes back catches it up.
+    store.add(logEnvelope(3), 'c');
+    (tasks.shift() as () => void)();
+    expect(folded).toEqual(['a', 'b']);
+    expect(store.read(view)).toBe(3);
+  });
+
+  it('publishes everything at once on flush()', () => {
+    const store = createStore({ schedule: () => () => {}, stepEnvelopes: 2, post: () => () => {} });
+    for (let i = 0; i < 5; i++) store.add(logEnvelope(i), `id-${i}`);
+    store.flush();
+    expect(store.getSnapshot().envelopes).toHaveLength(5);
   });
 });
 

@@ -56,6 +56,16 @@ export interface StoreOptions {
   readonly prepare?: readonly EnvelopeReader<unknown>[];
   /** Called with every envelope added, as it arrives (after `prepare`). A throw is ignored. */
   readonly onAdd?: (entry: StoredEnvelope) => void;
+  /**
+   * Publish new envelopes in steps, each a task of its own: a step takes at most this many into the
+   * snapshot and brings the views read since the last step up to date (see `Deriver.refresh`); the
+   * subscribers are told at the next frame and render what is already derived. A sidecar's replay of
+   * thousands of envelopes thus costs many short tasks instead of a few long renders. Default: no steps
+   * (each frame publishes everything, the subscribers derive). `flush()` publishes everything at once.
+   */
+  readonly stepEnvelopes?: number;
+  /** Runs a step as a task of its own (default `setTimeout(task, 0)`); returns a cancel function. */
+  readonly post?: (task: () => void) => () => void;
 }
 
 export interface Store {
@@ -167,14 +177,36 @@ export function createStore(options: StoreOptions = {}): Store {
   let flushCost = 0;
   let flushEnd = Number.NEGATIVE_INFINITY;
 
-  function flush(): void {
+  // Envelopes at the end of `items` that the snapshot does not have yet.
+  let unpublished = 0;
+  const stepEnvelopes = options.stepEnvelopes !== undefined ? Math.max(1, options.stepEnvelopes) : undefined;
+  const post =
+    options.post ??
+    ((task: () => void) => {
+      const timer = setTimeout(task, 0);
+      return () => clearTimeout(timer);
+    });
+  let cancelStep: (() => void) | undefined;
+  // The snapshot changed since the subscribers were last told.
+  let untold = false;
+
+  /** Takes pending changes (at most `limit` new envelopes) into a new snapshot. */
+  function publish(limit: number): void {
+    if (!dirty) return;
+    unpublished = Math.max(0, Math.min(unpublished, items.length - start) - limit);
+    dirty = unpublished > 0;
+    const envelopes = envelopesChanged ? items.slice(start, items.length - unpublished) : snapshot.envelopes;
+    envelopesChanged = unpublished > 0;
+    snapshot = { envelopes, connection, sessionTraceIds, version: snapshot.version + 1, dropped };
+    untold = true;
+  }
+
+  function tell(): void {
     cancelFlush?.();
     cancelFlush = undefined;
-    if (!dirty) return;
-    dirty = false;
-    const envelopes = envelopesChanged ? items.slice(start) : snapshot.envelopes;
-    envelopesChanged = false;
-    snapshot = { envelopes, connection, sessionTraceIds, version: snapshot.version + 1, dropped };
+    if (!untold) return;
+    untold = false;
+    deriver.nextRound();
     const started = clock();
     for (const listener of [...listeners]) listener();
     // React renders what useSyncExternalStore subscribers asked for in a microtask they queued: this
@@ -185,13 +217,37 @@ export function createStore(options: StoreOptions = {}): Store {
     });
   }
 
+  /** Tells the subscribers at a frame, paced by what telling them cost last time. */
+  function scheduleTell(): void {
+    if (cancelFlush !== undefined) return;
+    const wait = Math.min(MAX_PACE_MS, flushCost * PACE) - (clock() - flushEnd);
+    cancelFlush = schedule(stepEnvelopes === undefined ? frame : tell, Math.max(0, wait));
+  }
+
+  function frame(): void {
+    publish(Number.POSITIVE_INFINITY);
+    tell();
+  }
+
+  function step(): void {
+    cancelStep = undefined;
+    publish(stepEnvelopes ?? Number.POSITIVE_INFINITY);
+    deriver.refresh(snapshot.envelopes);
+    if (dirty) cancelStep = post(step);
+    scheduleTell();
+  }
+
+  function flush(): void {
+    cancelStep?.();
+    cancelStep = undefined;
+    frame();
+  }
+
   function changed(envelopes = false): void {
     if (envelopes) envelopesChanged = true;
     dirty = true;
-    if (cancelFlush === undefined) {
-      const wait = Math.min(MAX_PACE_MS, flushCost * PACE) - (clock() - flushEnd);
-      cancelFlush = schedule(flush, Math.max(0, wait));
-    }
+    if (stepEnvelopes === undefined) scheduleTell();
+    else cancelStep ??= post(step);
   }
 
   function forget(entry: StoredEnvelope): void {
@@ -220,6 +276,7 @@ export function createStore(options: StoreOptions = {}): Store {
       lastReceivedAt = receivedAt;
       const entry: StoredEnvelope = { id: key, receivedAt, envelope };
       items.push(entry);
+      unpublished += 1;
       byId.add(key);
       if (eventIds.length > 0) {
         eventIdsOf.set(key, eventIds);
@@ -257,6 +314,7 @@ export function createStore(options: StoreOptions = {}): Store {
     clear() {
       items = [];
       start = 0;
+      unpublished = 0;
       byId.clear();
       byEventId.clear();
       eventIdsOf.clear();
@@ -287,6 +345,8 @@ export function createStore(options: StoreOptions = {}): Store {
     destroy() {
       cancelFlush?.();
       cancelFlush = undefined;
+      cancelStep?.();
+      cancelStep = undefined;
       listeners.clear();
     },
   };
