@@ -7,7 +7,6 @@ import {
   asObject,
   asString,
   culpritOf,
-  type ExceptionValue,
   exceptionsOf,
   type Frame,
   headlineOf,
@@ -42,8 +41,6 @@ export interface ErrorEventRecord {
   /** When the SDK captured it (epoch ms); the receive time when the event has none. */
   readonly timestamp: number;
   readonly event: JsonObject;
-  /** The event's exception chain, read once (root cause first). */
-  readonly exceptions: readonly ExceptionValue[];
   readonly envelopeHeader: EnvelopeHeaders;
   readonly attachments: readonly Attachment[];
   readonly service: Service;
@@ -205,7 +202,6 @@ export function errorEventsOf(stored: StoredEnvelope, ctx?: DeriveContext): read
       receivedAt: stored.receivedAt,
       timestamp: timestampMs(event.timestamp) ?? stored.receivedAt,
       event,
-      exceptions,
       envelopeHeader: header,
       attachments,
       service: serviceOfEvent(event, header as JsonObject),

@@ -16,6 +16,15 @@ function isTypedAttribute(value: unknown): value is { value: unknown; type?: unk
  */
 export function attributeValues(value: unknown): Readonly<Record<string, unknown>> {
   if (!isRecord(value)) return {};
+  // Plain already (a transaction's spans): the payload's own object, not a copy kept beside it.
+  let typed = false;
+  for (const key in value) {
+    if (isTypedAttribute(value[key])) {
+      typed = true;
+      break;
+    }
+  }
+  if (!typed) return value;
   const out: Record<string, unknown> = {};
   for (const [key, attribute] of Object.entries(value)) {
     out[key] = isTypedAttribute(attribute) ? attribute.value : attribute;

@@ -1,5 +1,14 @@
 import { useState } from 'react';
-import { asArray, asObject, asString, type JsonObject, messageFramesOf, messageOf, timestampMs } from '../../data/errorEvent.ts';
+import {
+  asArray,
+  asObject,
+  asString,
+  exceptionsOf,
+  type JsonObject,
+  messageFramesOf,
+  messageOf,
+  timestampMs,
+} from '../../data/errorEvent.ts';
 import type { ErrorEventRecord } from '../../data/grouping.ts';
 import { AnsiText, Chip, Icon, JsonValue, KeyValueTable, Section } from '../../ui/components.tsx';
 import { formatClock, formatDateTime, formatOffset } from '../../ui/format.ts';
@@ -283,7 +292,8 @@ function RawJson({ event }: { event: JsonObject }) {
 
 /** Everything the SDK sent with one error event, section by section. */
 export function EventBody({ record }: { record: ErrorEventRecord }) {
-  const { event, exceptions } = record;
+  const { event } = record;
+  const exceptions = exceptionsOf(event);
   const message = messageOf(event);
   const messageFrames = exceptions.length === 0 ? messageFramesOf(event) : [];
   const breadcrumbs = (Array.isArray(event.breadcrumbs) ? event.breadcrumbs : asArray(asObject(event.breadcrumbs)?.values))
