@@ -40,35 +40,40 @@ import { traces, visibleTraces } from './traces.ts';
 import { errorsOfEnvelope } from './tracesErrors.ts';
 import { visibleEnvelopes } from './visibility.ts';
 
+/** A derivation as the store's API shows it: what it gives and takes, its state its own business. */
+function view<S, R, P>(derivation: Derivation<S, R, P>): Derivation<unknown, R, P> {
+  return derivation as Derivation<unknown, R, P>;
+}
+
 export const VIEWS = {
   /** Issues (grouped error events), most recently seen first. */
-  issues,
+  issues: view(issues),
   /** How many error events are stored. */
-  errorEventCount,
+  errorEventCount: view(errorEventCount),
   /** Traces, newest first, with lookups by trace id. */
-  traces,
+  traces: view(traces),
   /** Each trace's name and status, without building it: what names and counts read. */
-  traceHeads,
+  traceHeads: view(traceHeads),
   /** Log lines, newest first. */
-  logs,
+  logs: view(logs),
   /** One row per SDK and release, most recently seen first. */
-  sdks,
+  sdks: view(sdks),
   /** Sessions; pass the page (its load time and the traces its browser SDK started) when there is one. */
-  sessions,
+  sessions: view(sessions),
   /** What a session selection shows (see visibility()). */
-  visibleEnvelopes,
-  visibleIssues,
-  visibleTraces,
-  visibleTraceHeads,
-  visibleLogs,
+  visibleEnvelopes: view(visibleEnvelopes),
+  visibleIssues: view(visibleIssues),
+  visibleTraces: view(visibleTraces),
+  visibleTraceHeads: view(visibleTraceHeads),
+  visibleLogs: view(visibleLogs),
   /** Error events by arrival, for "errors since the user last looked" (the trigger's badge). */
-  visibleErrorArrivals,
+  visibleErrorArrivals: view(visibleErrorArrivals),
   /** Queries (N+1), outgoing HTTP, web vitals and LLM calls of the traces a selection shows. */
-  insights,
+  insights: view(insights),
   /** Profiles (transaction-bound and continuous chunks), by trace and by profiler. */
-  profiles,
+  profiles: view(profiles),
   /** User feedback, newest first. */
-  feedback,
+  feedback: view(feedback),
 } as const;
 
 /** Envelope readers run as each envelope arrives (see `StoreOptions.prepare`): what the views read of each one. */

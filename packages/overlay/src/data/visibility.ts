@@ -48,7 +48,7 @@ export function isRowVisible(v: Visibility, row: { readonly traceId?: string; re
   return row.traceId !== undefined ? v.hasTrace(row.traceId) : v.hasEnvelope(row.envelopeId);
 }
 
-interface VisibleState<S> {
+export interface VisibleState<S> {
   readonly stamp: string;
   /** Undefined for "all sessions": the unfiltered derivation is read instead. */
   readonly inner: S | undefined;
