@@ -193,6 +193,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             entryFileNames: (chunk) => (chunk.name === 'hook' ? 'assets/hook.js' : 'assets/main.js'),
             chunkFileNames: 'assets/[name]-[hash].js',
             assetFileNames: 'assets/[name]-[hash][extname]',
+            codeSplitting: { groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] },
           },
         },
       },

@@ -9,7 +9,7 @@ import { mountShadowRoot } from './mount.ts';
 import type { InitialEvent, ResolvedOptions } from './options.ts';
 import { connectSdkBridge } from './sdkBridge.ts';
 import { describeShortcut, isApplePlatform, matchesShortcut, parseShortcut } from './shortcut.ts';
-import { App } from './ui/App.tsx';
+import { App, loadPanel } from './ui/App.tsx';
 import type { SpotlightController } from './ui/context.ts';
 import { createUiState } from './ui/uiState.ts';
 import { createSessionUiStore, pageStorage } from './views/sessions/sessionState.ts';
@@ -40,6 +40,12 @@ function log(options: ResolvedOptions, ...args: unknown[]): void {
   if (options.debug) console.debug('[Spotlight]', ...args);
 }
 
+/**
+ * How many envelopes one step publishes and derives (see `StoreOptions.stepEnvelopes`): a sidecar's replay
+ * reaches the views in short tasks (bench/README.md says what a step costs per envelope).
+ */
+const ENVELOPES_PER_STEP = 200;
+
 /** Mounts the overlay, connects to the sidecar and wires the keyboard. One per page (see index.ts). */
 export function createSpotlight(options: ResolvedOptions, win: Window & typeof globalThis = window): SpotlightHandle {
   const doc = win.document;
@@ -47,7 +53,7 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   const cleanups: (() => void)[] = [];
 
   // This overlay's envelopes and every view of them: nothing is shared with another overlay in the page.
-  const store: SpotlightStore = createStore({ cap: options.maxEnvelopes });
+  const store: SpotlightStore = createStore({ cap: options.maxEnvelopes, stepEnvelopes: ENVELOPES_PER_STEP });
   // The page's fetch without Sentry's instrumentation: the overlay's own requests to the sidecar must not
   // show up as spans and breadcrumbs of the app it is debugging (nor carry its trace headers).
   const sidecarFetch: typeof fetch = unwrappedFetch() ?? win.fetch.bind(win);
@@ -180,31 +186,50 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
   win.addEventListener('keydown', onKeyDown, true);
   cleanups.push(() => win.removeEventListener('keydown', onKeyDown, true));
 
-  const mount = mountShadowRoot(doc);
-  if (options.fullPage) mount.host.setAttribute('data-full-page', '');
-  const root: Root = createRoot(mount.container);
-  root.render(createElement(App, { controller }));
-  cleanups.push(() => {
-    root.unmount();
-    mount.remove();
-  });
-
-  sse = connectSse({
-    url: `${options.sidecarUrl}/stream`,
-    fetch: sidecarFetch,
-    onEnvelope: (envelope, id) => store.add(envelope, id),
-    onClear: () => store.clear(),
-    onConnection: (state) => {
-      store.setConnection(state);
-      log(options, `connection ${state.status}${state.error ? `: ${state.error}` : ''}`);
-    },
-    onFrameError: (error) => log(options, 'skipped a frame:', error.message),
-  });
-  cleanups.push(() => sse?.close());
-
   if (options.connectBrowserSdk) cleanups.push(connectSdkBridge({ sidecarUrl: options.sidecarUrl, store, debug: options.debug }));
 
+  // Mounting and connecting each run as a task of their own, after the one that loaded the script: the page
+  // that embeds the overlay is not held for their sum at load (see bench/README.md). The handle works before.
   let destroyed = false;
+  const inTaskOfItsOwn = (task: () => void): void => {
+    const timer = win.setTimeout(() => {
+      if (!destroyed) task();
+    }, 0);
+    cleanups.push(() => win.clearTimeout(timer));
+  };
+  inTaskOfItsOwn(() => {
+    const mount = mountShadowRoot(doc);
+    if (options.fullPage) mount.host.setAttribute('data-full-page', '');
+    const root: Root = createRoot(mount.container);
+    root.render(createElement(App, { controller }));
+    cleanups.push(() => {
+      root.unmount();
+      mount.remove();
+    });
+  });
+  const connect = () => {
+    sse = connectSse({
+      url: `${options.sidecarUrl}/stream`,
+      fetch: sidecarFetch,
+      onEnvelope: (envelope, id) => store.add(envelope, id),
+      onClear: () => store.clear(),
+      onConnection: (state) => {
+        store.setConnection(state);
+        log(options, `connection ${state.status}${state.error ? `: ${state.error}` : ''}`);
+      },
+      onFrameError: (error) => log(options, 'skipped a frame:', error.message),
+    });
+    cleanups.push(() => sse?.close());
+  };
+  // Open at load (full page, openOnInit): the panel comes first, so that its views follow the replay from its
+  // first envelope instead of deriving all of it in one render when the panel shows up.
+  if (ui.getSnapshot().open) {
+    loadPanel().then(
+      () => inTaskOfItsOwn(connect),
+      () => inTaskOfItsOwn(connect),
+    );
+  } else inTaskOfItsOwn(connect);
+
   return {
     sidecarUrl: options.sidecarUrl,
     open: (path) => controller.open(path),
