@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { errorEnvelope, hex, overlayEnvelopes, queryEnvelopes } from './envelopes.mjs';
@@ -26,12 +26,26 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Gzip (level 9) sizes of the ESM bundle and of the full page's script; null where not built. */
+/**
+ * Gzip (level 9) sizes of the ESM bundle and of the full page's script, each with the chunks it imports
+ * (statically, or when the panel first opens); null where not built.
+ */
 export function bundleSizes() {
-  const size = (file) => {
-    if (!existsSync(file)) return null;
-    const bytes = readFileSync(file);
-    return { file: file.slice(REPO_DIR.length + 1), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  const size = (entry) => {
+    if (!existsSync(entry)) return null;
+    const files = new Set([entry]);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const [, name] of text.matchAll(/(?:from|import\()\s*["`](\.\/[^"`]+\.js)["`]/g)) files.add(join(dirname(file), name));
+    }
+    let bytes = 0;
+    let gzipBytes = 0;
+    for (const file of files) {
+      const content = readFileSync(file);
+      bytes += content.length;
+      gzipBytes += gzipSync(content, { level: 9 }).length;
+    }
+    return { file: entry.slice(REPO_DIR.length + 1), chunks: files.size, bytes, gzipBytes };
   };
   return { esm: size(BUNDLE), page: size(PAGE_BUNDLE) };
 }
@@ -425,6 +439,7 @@ export async function embeddedReplay({ chromium, sidecarPort, sentinel, open, lo
         sentinelAt: window.__bench.sentinelAt,
         streamBytes: window.__bench.streamBytes,
         badge: root?.querySelector('[data-testid="spotlight-badge"]')?.getAttribute('data-count') ?? null,
+        heapBytes: performance.memory?.usedJSHeapSize ?? null,
         issueRows: root ? root.querySelectorAll('[data-testid="issue-row"]').length : 0,
       };
     });
@@ -437,6 +452,7 @@ export async function embeddedReplay({ chromium, sidecarPort, sentinel, open, lo
       shownMs: round(shown, 1),
       streamBytes: state.streamBytes,
       badge: state.badge === null ? null : Number(state.badge),
+      heapBytes: state.heapBytes,
       issueRows: state.issueRows,
       tasks: tasks.length,
       longestTaskMs: round(
