@@ -75,7 +75,7 @@ function plan(flags) {
     },
     memory: { count: quick ? 20_000 : 100_000, maxMs: quick ? 15_000 : 150_000, publishedMaxMs: quick ? 8_000 : 30_000 },
     coldStart: { reps: quick ? 3 : 9 },
-    overlay: { count: quick ? 3000 : 10_000 },
+    overlay: { count: quick ? 3000 : 10_000, embeddedRepeats: quick ? 1 : 3 },
   };
 }
 
@@ -256,7 +256,12 @@ async function main() {
   });
 
   await section('overlay', async () => {
-    results.overlay = await overlayBench({ count: p.overlay.count, log, profileDir: flags.cpuProf ? PROFILE_DIR : null });
+    results.overlay = await overlayBench({
+      count: p.overlay.count,
+      embeddedRepeats: p.overlay.embeddedRepeats,
+      log,
+      profileDir: flags.cpuProf ? PROFILE_DIR : null,
+    });
     if (results.overlay.status !== 'ok') log(`overlay skipped: ${results.overlay.reason}`);
   });
 
