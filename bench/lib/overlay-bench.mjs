@@ -31,21 +31,25 @@ const CHROMIUM_ARGS = [
  * (statically, or when the panel first opens); null where not built.
  */
 export function bundleSizes() {
+  // The files an entry imports: statically (loaded with it), or also dynamically (the panel, when it opens).
+  const files = (entry, dynamic) => {
+    const found = new Set([entry]);
+    const pattern = dynamic ? /(?:from|import\()\s*["`](\.\/[^"`]+\.js)["`]/g : /from\s*["`](\.\/[^"`]+\.js)["`]/g;
+    for (const file of found) for (const [, name] of readFileSync(file, 'utf8').matchAll(pattern)) found.add(join(dirname(file), name));
+    return [...found];
+  };
+  const gzip = (list) => list.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
   const size = (entry) => {
     if (!existsSync(entry)) return null;
-    const files = new Set([entry]);
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      for (const [, name] of text.matchAll(/(?:from|import\()\s*["`](\.\/[^"`]+\.js)["`]/g)) files.add(join(dirname(file), name));
-    }
-    let bytes = 0;
-    let gzipBytes = 0;
-    for (const file of files) {
-      const content = readFileSync(file);
-      bytes += content.length;
-      gzipBytes += gzipSync(content, { level: 9 }).length;
-    }
-    return { file: entry.slice(REPO_DIR.length + 1), chunks: files.size, bytes, gzipBytes };
+    const all = files(entry, true);
+    return {
+      file: entry.slice(REPO_DIR.length + 1),
+      chunks: all.length,
+      bytes: all.reduce((sum, file) => sum + readFileSync(file).length, 0),
+      gzipBytes: gzip(all),
+      // What a page loads before the overlay first opens.
+      atLoadGzipBytes: gzip(files(entry, false)),
+    };
   };
   return { esm: size(BUNDLE), page: size(PAGE_BUNDLE) };
 }

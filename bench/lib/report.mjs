@@ -220,11 +220,18 @@ export function evaluateTargets(results) {
             .join('; ')})`,
     result: verdict(embeddedLongest, embeddedLongest !== null && embeddedLongest <= GOALS.longestTaskMs),
   });
-  const gzip = overlay?.bundle?.esm?.gzipBytes ?? null;
+  // The panel and its views are a chunk loaded when the overlay first opens: a page pays the rest at load.
+  const esm = overlay?.bundle?.esm;
+  const gzip = esm ? (esm.atLoadGzipBytes ?? esm.gzipBytes) : null;
   rows.push({
     id: 'bundle-size',
-    goal: 'overlay bundle ≤ 150 KiB gzip',
-    measured: gzip === null ? null : `${formatKiB(gzip)} (sentry-spotlight.js, ${formatKiB(overlay.bundle.esm.bytes)} raw)`,
+    goal: 'overlay bundle ≤ 150 KiB gzip (what a page loads before the overlay opens)',
+    measured:
+      gzip === null
+        ? null
+        : esm.atLoadGzipBytes === undefined
+          ? `${formatKiB(gzip)} (sentry-spotlight.js, ${formatKiB(esm.bytes)} raw)`
+          : `${formatKiB(gzip)} at load (sentry-spotlight.js and the chunks it imports); ${formatKiB(esm.gzipBytes)} with the panel's chunk (${esm.chunks} files, ${formatKiB(esm.bytes)} raw)`,
     result: verdict(gzip, gzip <= GOALS.bundleGzip),
   });
   return rows;
@@ -314,10 +321,12 @@ export function coldStartTable(coldStart) {
 
 export function overlaySection(overlay) {
   if (!overlay) return '_not run_';
-  const bundle = overlay.bundle?.esm
-    ? `bundle: ${formatKiB(overlay.bundle.esm.gzipBytes)} gzip (${formatKiB(overlay.bundle.esm.bytes)} raw)`
-    : 'bundle: not built';
-  const page = overlay.bundle?.page ? `; full-page script assets/main.js: ${formatKiB(overlay.bundle.page.gzipBytes)} gzip` : '';
+  const sizes = (b) =>
+    b.atLoadGzipBytes === undefined
+      ? `${formatKiB(b.gzipBytes)} gzip (${formatKiB(b.bytes)} raw)`
+      : `${formatKiB(b.atLoadGzipBytes)} gzip at load, ${formatKiB(b.gzipBytes)} with the panel (${b.chunks} files, ${formatKiB(b.bytes)} raw)`;
+  const bundle = overlay.bundle?.esm ? `bundle: ${sizes(overlay.bundle.esm)}` : 'bundle: not built';
+  const page = overlay.bundle?.page ? `; full-page script assets/main.js: ${sizes(overlay.bundle.page)}` : '';
   if (overlay.status !== 'ok') return `${bundle}${page}\n\nChromium part skipped: ${overlay.reason}`;
   const e = overlay.errors;
   const t = overlay.traces;
