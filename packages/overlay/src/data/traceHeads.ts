@@ -1,5 +1,6 @@
-import type { Derivation } from './derive.ts';
+import type { Derivation, DeriveContext } from './derive.ts';
 import { type Span, spansOfEnvelope } from './spans.ts';
+import type { StoredEnvelope } from './store.ts';
 import { byStart, nameOfTrace, type TraceStatus } from './traces.ts';
 import { createVersionedMap, type VersionedMap } from './versionedMap.ts';
 import { type Visibility, visibleOnly } from './visibility.ts';
@@ -27,10 +28,13 @@ export interface TraceHeads {
 
 /** What a head is read from, kept as spans arrive: the first root, segment and span, and status counts. */
 interface HeadParts {
-  /** Spans in arrival order: what a head is read from again when some are dropped. */
-  readonly spans: Span[];
-  /** Span ids seen: the same span can arrive twice (a retried envelope, a transaction and a streamed copy), first wins. */
-  readonly ids: Set<string>;
+  /** The envelopes that brought spans of the trace, in arrival order: what it is read from again when one is dropped. */
+  readonly entries: StoredEnvelope[];
+  /**
+   * Span ids seen, once a second envelope brings spans of the trace: the same span can arrive twice (a retried
+   * envelope, a transaction and a streamed copy), and the first wins. Within one envelope each span is sent once.
+   */
+  ids: Set<string> | undefined;
   rootSpan: Span | undefined;
   firstSegment: Span | undefined;
   firstSpan: Span | undefined;
@@ -49,13 +53,24 @@ interface HeadsState {
 }
 
 function emptyParts(): HeadParts {
-  return { spans: [], ids: new Set(), rootSpan: undefined, firstSegment: undefined, firstSpan: undefined, failed: 0, withStatus: 0 };
+  return { entries: [], ids: undefined, rootSpan: undefined, firstSegment: undefined, firstSpan: undefined, failed: 0, withStatus: 0 };
 }
 
-function take(parts: HeadParts, span: Span): void {
-  parts.spans.push(span);
-  if (parts.ids.has(span.spanId)) return;
-  parts.ids.add(span.spanId);
+function spansOfTrace(ctx: DeriveContext, entry: StoredEnvelope, traceId: string): Span[] {
+  return ctx.of(spansOfEnvelope, entry).filter((span) => span.traceId === traceId);
+}
+
+/** Folds in a span that `entry` brought. */
+function take(parts: HeadParts, span: Span, entry: StoredEnvelope, ctx: DeriveContext): void {
+  if (parts.entries[parts.entries.length - 1] !== entry) {
+    parts.entries.push(entry);
+    if (parts.entries.length === 2)
+      parts.ids = new Set(spansOfTrace(ctx, parts.entries[0] as StoredEnvelope, span.traceId).map((s) => s.spanId));
+  }
+  if (parts.ids !== undefined) {
+    if (parts.ids.has(span.spanId)) return;
+    parts.ids.add(span.spanId);
+  }
   if (parts.firstSpan === undefined || byStart(span, parts.firstSpan) < 0) parts.firstSpan = span;
   if (span.isSegment && (parts.firstSegment === undefined || byStart(span, parts.firstSegment) < 0)) parts.firstSegment = span;
   if (span.parentSpanId === undefined && (parts.rootSpan === undefined || byStart(span, parts.rootSpan) < 0)) parts.rootSpan = span;
@@ -93,7 +108,7 @@ export const traceHeads: Derivation<HeadsState, TraceHeads, Visibility | undefin
         parts = emptyParts();
         state.parts.set(span.traceId, parts);
       }
-      take(parts, span);
+      take(parts, span, entry, ctx);
       state.touched.add(span.traceId);
       first ??= span.traceId;
       if (span.traceId !== first) state.severalPerEnvelope = true;
@@ -101,14 +116,14 @@ export const traceHeads: Derivation<HeadsState, TraceHeads, Visibility | undefin
     }
   },
   remove(state, entry, ctx) {
-    const dropped = new Set(ctx.of(spansOfEnvelope, entry));
-    for (const traceId of new Set([...dropped].map((span) => span.traceId))) {
+    for (const traceId of new Set(ctx.of(spansOfEnvelope, entry).map((span) => span.traceId))) {
       const parts = state.parts.get(traceId);
       if (parts === undefined) continue;
-      // Read again from the spans left (drops are rare next to arrivals).
+      // Read again from the envelopes left (drops are rare next to arrivals).
       const left = emptyParts();
-      for (const span of parts.spans) if (!dropped.has(span)) take(left, span);
-      if (left.spans.length > 0) state.parts.set(traceId, left);
+      for (const kept of parts.entries)
+        if (kept !== entry) for (const span of spansOfTrace(ctx, kept, traceId)) take(left, span, kept, ctx);
+      if (left.entries.length > 0) state.parts.set(traceId, left);
       else state.parts.delete(traceId);
       state.touched.add(traceId);
       state.out = undefined;
