@@ -12,7 +12,7 @@ import { describeShortcut, isApplePlatform, matchesShortcut, parseShortcut } fro
 import { App, loadPanel } from './ui/App.tsx';
 import type { SpotlightController } from './ui/context.ts';
 import { createUiState } from './ui/uiState.ts';
-import { createSessionUiStore, pageStorage } from './views/sessions/sessionState.ts';
+import { createSessionUiStore, pageStorage, type SessionUiStore } from './views/sessions/sessionState.ts';
 
 export interface SpotlightHandle {
   /** Opens the overlay, at `path` when given (e.g. `/errors`, `/traces`). */
@@ -45,6 +45,9 @@ function log(options: ResolvedOptions, ...args: unknown[]): void {
  * reaches the views in short tasks (bench/README.md says what a step costs per envelope).
  */
 const ENVELOPES_PER_STEP = 200;
+
+/** Longest the stream waits for the panel to show when the overlay opens at load. */
+const PANEL_WAIT_MS = 3000;
 
 /** Mounts the overlay, connects to the sidecar and wires the keyboard. One per page (see index.ts). */
 export function createSpotlight(options: ResolvedOptions, win: Window & typeof globalThis = window): SpotlightHandle {
@@ -103,11 +106,22 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
     if (!open && returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
   };
 
+  let sessionUi: SessionUiStore | undefined;
+  let whenPanelShown: (() => void) | undefined;
   const controller: SpotlightController = {
     store,
     ui,
-    sessionUi: createSessionUiStore(pageStorage()),
+    // Made when first rendered: reading the pins from localStorage is no part of the script's own task.
+    get sessionUi() {
+      sessionUi ??= createSessionUiStore(pageStorage());
+      return sessionUi;
+    },
     selectVisibility: createVisibilitySelector(),
+    panelShown: () => {
+      const shown = whenPanelShown;
+      whenPanelShown = undefined;
+      shown?.();
+    },
     options,
     seenUpTo: -1,
     shortcutLabel: shortcut ? describeShortcut(shortcut, apple) : undefined,
@@ -221,13 +235,14 @@ export function createSpotlight(options: ResolvedOptions, win: Window & typeof g
     });
     cleanups.push(() => sse?.close());
   };
-  // Open at load (full page, openOnInit): the panel comes first, so that its views follow the replay from its
-  // first envelope instead of deriving all of it in one render when the panel shows up.
+  // Open at load (full page, openOnInit): the panel is rendered first, empty, so that its views follow the
+  // replay from its first envelope instead of deriving all of it in one render when the panel shows up.
   if (ui.getSnapshot().open) {
-    loadPanel().then(
-      () => inTaskOfItsOwn(connect),
-      () => inTaskOfItsOwn(connect),
-    );
+    loadPanel().catch(() => {});
+    whenPanelShown = () => inTaskOfItsOwn(connect);
+    // A panel that cannot load (its chunk missing) must not keep the overlay from connecting.
+    const fallback = win.setTimeout(() => controller.panelShown?.(), PANEL_WAIT_MS);
+    cleanups.push(() => win.clearTimeout(fallback));
   } else inTaskOfItsOwn(connect);
 
   return {

@@ -1,4 +1,4 @@
-import { type ComponentType, lazy, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense, useContext, useEffect } from 'react';
 import type { SpotlightController } from './context.ts';
 import { SpotlightContext } from './context.ts';
 import { useUiState } from './hooks.ts';
@@ -18,11 +18,19 @@ export function loadPanel(): Promise<{ default: ComponentType }> {
 
 const Panel = lazy(loadPanel);
 
+/** Tells the overlay once the panel is on screen (see `SpotlightController.panelShown`). */
+function Shown() {
+  const { panelShown } = useContext(SpotlightContext) ?? {};
+  useEffect(() => panelShown?.(), [panelShown]);
+  return null;
+}
+
 function Overlay() {
   const { open } = useUiState();
   return open ? (
     <Suspense fallback={null}>
       <Panel />
+      <Shown />
     </Suspense>
   ) : (
     <Trigger />

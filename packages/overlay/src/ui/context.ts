@@ -20,6 +20,8 @@ export interface SpotlightController {
    * trigger's badge counts the errors that came after it. -1: none yet.
    */
   seenUpTo: number;
+  /** Called when the panel is on screen (its chunk loaded, its first render committed). */
+  readonly panelShown?: () => void;
   /** The toggle shortcut as this platform writes it, e.g. `⌘⇧S`; undefined when turned off. */
   readonly shortcutLabel: string | undefined;
   open(path?: string): void;
