@@ -616,8 +616,14 @@ export async function overlayBench({ count, scrollSteps = 40, embeddedRepeats = 
     }
     await page.goto(`http://127.0.0.1:${server.port}/`, { waitUntil: 'commit' });
     await page.waitForFunction(() => typeof window.__bench?.sentinelAt === 'number', null, { timeout: 120_000, polling: 50 });
-    log('overlay: the last envelope reached the SSE client; waiting for the errors list');
+    log('overlay: the last envelope reached the SSE client; waiting for the errors list to show it');
     await page.locator('[data-testid="issue-row"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // The store publishes a replay in steps: the list shows the last envelope once the steps caught up.
+    await page.waitForFunction(
+      (text) => (document.getElementById('sentry-spotlight-root')?.shadowRoot?.textContent ?? '').includes(text),
+      sentinel,
+      { timeout: 60_000, polling: 50 },
+    );
     const errorsRendered = await withTimeout(
       page.evaluate(
         (text) =>
