@@ -1,8 +1,9 @@
-// The overlay section: the bundle's gzip size, and in Chromium the standalone debugger (served by our sidecar at
-// `/`) fed 10,000 mixed envelopes through its SSE client: time until the errors and traces lists are rendered, the
-// longest main-thread task while scrolling each list (from a CDP performance trace, confirmed by the longtask
-// observer), and the JS heap. Written against the contract: host #sentry-spotlight-root with an open shadow root,
-// rows data-testid issue-row / trace-row.
+// The overlay section: the bundle's gzip size; in Chromium, the same 10,000 mixed envelopes replayed by our sidecar
+// into an app's page that embeds the overlay (panel closed, then open: the longest main-thread task of each first
+// load); then the standalone debugger (served by our sidecar at `/`) fed them through its SSE client: time until
+// the errors and traces lists are rendered, the longest main-thread task while scrolling each list (from a CDP
+// performance trace, confirmed by the longtask observer), and the JS heap. Written against the contract: host
+// #sentry-spotlight-root with an open shadow root, rows data-testid issue-row / trace-row, spotlight-badge.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
