@@ -1,4 +1,4 @@
-import type { AnyValue, InstrumentationScope, KeyValue } from './proto/gen/opentelemetry/proto/common/v1/common_pb.ts';
+import type { AnyValue, InstrumentationScope, KeyValue } from './model.ts';
 
 /** An OTLP value as plain JSON: what error events' contexts and JSON-encoded attributes hold. */
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
@@ -31,25 +31,24 @@ function double(value: number): number | string {
 }
 
 /** An OTLP AnyValue as plain JSON. Bytes become base64 text; an empty value becomes null. */
-export function plainValue(value: AnyValue | undefined, depth = 0): PlainValue {
-  const v = value?.value;
-  switch (v?.case) {
-    case 'stringValue':
-    case 'boolValue':
-      return v.value;
-    case 'intValue':
-      return int64(v.value);
-    case 'doubleValue':
-      return double(v.value);
-    case 'bytesValue':
-      return Buffer.from(v.value).toString('base64');
-    case 'arrayValue':
+export function plainValue(value: AnyValue, depth = 0): PlainValue {
+  switch (value.type) {
+    case 'string':
+    case 'bool':
+      return value.value;
+    case 'int':
+      return int64(value.value);
+    case 'double':
+      return double(value.value);
+    case 'bytes':
+      return Buffer.from(value.value).toString('base64');
+    case 'array':
       if (depth >= MAX_DEPTH) return '[nested too deep]';
-      return v.value.values.map((item) => plainValue(item, depth + 1));
-    case 'kvlistValue':
+      return value.value.map((item) => plainValue(item, depth + 1));
+    case 'kvlist':
       if (depth >= MAX_DEPTH) return '{nested too deep}';
-      return plainObject(v.value.values, depth + 1);
-    default:
+      return plainObject(value.value, depth + 1);
+    case 'empty':
       return null;
   }
 }
@@ -64,23 +63,22 @@ export function plainObject(pairs: readonly KeyValue[], depth = 0): { [key: stri
 
 type Primitive = 'string' | 'integer' | 'double' | 'boolean';
 
-function primitive(value: AnyValue | undefined): { type: Primitive; value: string | number | boolean } | undefined {
-  const v = value?.value;
-  switch (v?.case) {
-    case 'stringValue':
-      return { type: 'string', value: v.value };
-    case 'boolValue':
-      return { type: 'boolean', value: v.value };
-    case 'intValue': {
-      const number = int64(v.value);
+function primitive(value: AnyValue): { type: Primitive; value: string | number | boolean } | undefined {
+  switch (value.type) {
+    case 'string':
+      return { type: 'string', value: value.value };
+    case 'bool':
+      return { type: 'boolean', value: value.value };
+    case 'int': {
+      const number = int64(value.value);
       return typeof number === 'number' ? { type: 'integer', value: number } : { type: 'string', value: number };
     }
-    case 'doubleValue': {
-      const number = double(v.value);
+    case 'double': {
+      const number = double(value.value);
       return typeof number === 'number' ? { type: 'double', value: number } : { type: 'string', value: number };
     }
-    case 'bytesValue':
-      return { type: 'string', value: Buffer.from(v.value).toString('base64') };
+    case 'bytes':
+      return { type: 'string', value: Buffer.from(value.value).toString('base64') };
     default:
       return undefined;
   }
@@ -91,11 +89,9 @@ function primitive(value: AnyValue | undefined): { type: Primitive; value: strin
  * primitive type stays an array (integers and doubles mix as numbers), anything else (mixed or nested
  * arrays, key-value lists) becomes its JSON text, so that nothing is dropped. Empty values give undefined.
  */
-export function typedAttribute(value: AnyValue | undefined): TypedAttribute | undefined {
-  const v = value?.value;
-  if (v === undefined) return undefined;
-  if (v.case === 'arrayValue') {
-    const items = v.value.values.map(primitive);
+export function typedAttribute(value: AnyValue): TypedAttribute | undefined {
+  if (value.type === 'array') {
+    const items = value.value.map(primitive);
     const kinds = new Set(items.map((item) => (item?.type === 'integer' ? 'double' : item?.type)));
     const [kind] = kinds;
     if (kinds.size === 1 && kind !== undefined) {
@@ -105,7 +101,7 @@ export function typedAttribute(value: AnyValue | undefined): TypedAttribute | un
     if (items.length === 0) return { type: 'array', value: [] as string[] };
     return { type: 'string', value: JSON.stringify(plainValue(value)) };
   }
-  if (v.case === 'kvlistValue') return { type: 'string', value: JSON.stringify(plainValue(value)) };
+  if (value.type === 'kvlist') return { type: 'string', value: JSON.stringify(plainValue(value)) };
   return primitive(value) as TypedAttribute | undefined;
 }
 
@@ -168,8 +164,8 @@ export function stringAttribute(pairs: readonly KeyValue[], key: string): string
   let found: string | undefined;
   for (const pair of pairs) {
     if (pair.key !== key) continue;
-    const v = pair.value?.value;
-    found = v?.case === 'stringValue' && v.value !== '' ? v.value : undefined;
+    const v = pair.value;
+    found = v.type === 'string' && v.value !== '' ? v.value : undefined;
   }
   return found;
 }
@@ -179,8 +175,8 @@ export function booleanAttribute(pairs: readonly KeyValue[], key: string): boole
   let found: boolean | undefined;
   for (const pair of pairs) {
     if (pair.key !== key) continue;
-    const v = pair.value?.value;
-    found = v?.case === 'boolValue' ? v.value : v?.case === 'stringValue' ? v.value === 'true' : undefined;
+    const v = pair.value;
+    found = v.type === 'bool' ? v.value : v.type === 'string' ? v.value === 'true' : undefined;
   }
   return found;
 }

@@ -1,27 +1,21 @@
-import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { type Envelope, itemJson, parseEnvelope, serializeEnvelope } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
+import { fill, type Init } from '../test/otlp.ts';
 import { convertLogs } from './convertLogs.ts';
 import { convertTraces } from './convertSpans.ts';
-import { ExportLogsServiceRequestSchema } from './proto/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts';
-import { ExportTraceServiceRequestSchema } from './proto/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts';
-import type { AnyValueSchema, KeyValueSchema } from './proto/gen/opentelemetry/proto/common/v1/common_pb.ts';
-import { Span_SpanKind, type SpanSchema } from './proto/gen/opentelemetry/proto/trace/v1/trace_pb.ts';
+import { type AnyValue, EMPTY_VALUE, type KeyValue, type Span, SpanKind } from './model.ts';
+import { LOGS_REQUEST, TRACES_REQUEST } from './schema.ts';
 
 // The conversion on its own, for what the exporters cannot be made to send: other SDKs' resources,
 // remote parents, broken parent chains, odd attribute values, batches past the item limit.
 
 type Json = Record<string, unknown>;
-/** The plain-object form of a message (`create` makes the message). */
-type Init<Desc extends Parameters<typeof create>[0]> = Exclude<MessageInitShape<Desc>, { $typeName: string }>;
-type SpanInit = Init<typeof SpanSchema>;
-type KeyValueInit = Init<typeof KeyValueSchema>;
-type Value = NonNullable<Init<typeof AnyValueSchema>['value']>;
+type SpanInit = Init<Span>;
 
 const hex = (text: string) => Buffer.from(text, 'hex');
 const TRACE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const kv = (key: string, value: Value): KeyValueInit => ({ key, value: { value } });
-const str = (value: string): Value => ({ case: 'stringValue', value });
+const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
+const str = (value: string): AnyValue => ({ type: 'string', value });
 
 function span(name: string, id: string, more: SpanInit = {}): SpanInit {
   return {
@@ -34,8 +28,8 @@ function span(name: string, id: string, more: SpanInit = {}): SpanInit {
   };
 }
 
-function traces(resources: { attributes?: KeyValueInit[]; spans: SpanInit[] }[]) {
-  return create(ExportTraceServiceRequestSchema, {
+function traces(resources: { attributes?: KeyValue[]; spans: SpanInit[] }[]) {
+  return fill(TRACES_REQUEST, {
     resourceSpans: resources.map((r) => ({ resource: { attributes: r.attributes ?? [] }, scopeSpans: [{ spans: r.spans }] })),
   });
 }
@@ -100,9 +94,9 @@ describe('convertTraces', () => {
             spans: [
               span('root', '1111111111111111'),
               span('remote parent, internal', '2222222222222222', { ...parent, flags: HAS_IS_REMOTE | IS_REMOTE | 1 }),
-              span('local parent, server', '3333333333333333', { ...parent, flags: HAS_IS_REMOTE | 1, kind: Span_SpanKind.SERVER }),
-              span('no flags, server', '4444444444444444', { ...parent, kind: Span_SpanKind.SERVER }),
-              span('no flags, client', '5555555555555555', { ...parent, kind: Span_SpanKind.CLIENT }),
+              span('local parent, server', '3333333333333333', { ...parent, flags: HAS_IS_REMOTE | 1, kind: SpanKind.SERVER }),
+              span('no flags, server', '4444444444444444', { ...parent, kind: SpanKind.SERVER }),
+              span('no flags, client', '5555555555555555', { ...parent, kind: SpanKind.CLIENT }),
               span('zero parent', '6666666666666666', { parentSpanId: hex('0000000000000000') }),
             ],
           },
@@ -129,7 +123,7 @@ describe('convertTraces', () => {
             spans: [
               span('leaf', '3333333333333333', { parentSpanId: hex('2222222222222222') }),
               span('middle', '2222222222222222', { parentSpanId: hex('1111111111111111') }),
-              span('GET /orders', '1111111111111111', { kind: Span_SpanKind.SERVER }),
+              span('GET /orders', '1111111111111111', { kind: SpanKind.SERVER }),
               span('loop a', 'aaaaaaaaaaaaaaaa', { parentSpanId: hex('bbbbbbbbbbbbbbbb') }),
               span('loop b', 'bbbbbbbbbbbbbbbb', { parentSpanId: hex('aaaaaaaaaaaaaaaa') }),
             ],
@@ -153,7 +147,7 @@ describe('convertTraces', () => {
     const count = 20_000;
     const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
     const spans = Array.from({ length: count }, (_, i) =>
-      span(`s${i}`, id(i), { parentSpanId: hex(id(i + 1)), kind: Span_SpanKind.INTERNAL, flags: 0x100 }),
+      span(`s${i}`, id(i), { parentSpanId: hex(id(i + 1)), kind: SpanKind.INTERNAL, flags: 0x100 }),
     );
     const items = spanItems(convertTraces(traces([{ spans }]), 1000).envelopes);
     expect(items).toHaveLength(count);
@@ -161,7 +155,7 @@ describe('convertTraces', () => {
   });
 
   it('keeps every attribute value visible: arrays typed, mixed and nested ones and maps as JSON, odd keys as keys', () => {
-    const nested: Value = { case: 'arrayValue', value: { values: [{ value: str('a') }, { value: { case: 'intValue', value: 1n } }] } };
+    const nested: AnyValue = { type: 'array', value: [str('a'), { type: 'int', value: 1n }] };
     const [item] = spanItems(
       convertTraces(
         traces([
@@ -169,14 +163,14 @@ describe('convertTraces', () => {
             spans: [
               span('attributes', '1111111111111111', {
                 attributes: [
-                  kv('flag', { case: 'boolValue', value: true }),
-                  kv('ratio', { case: 'doubleValue', value: 0.25 }),
-                  kv('nan', { case: 'doubleValue', value: Number.NaN }),
-                  kv('huge', { case: 'intValue', value: 2n ** 63n - 1n }),
-                  kv('raw', { case: 'bytesValue', value: Uint8Array.of(1, 2, 3) }),
-                  kv('tags', { case: 'arrayValue', value: { values: [{ value: str('x') }, { value: str('y') }] } }),
+                  kv('flag', { type: 'bool', value: true }),
+                  kv('ratio', { type: 'double', value: 0.25 }),
+                  kv('nan', { type: 'double', value: Number.NaN }),
+                  kv('huge', { type: 'int', value: 2n ** 63n - 1n }),
+                  kv('raw', { type: 'bytes', value: Uint8Array.of(1, 2, 3) }),
+                  kv('tags', { type: 'array', value: [str('x'), str('y')] }),
                   kv('mixed', nested),
-                  { key: 'empty', value: {} },
+                  { key: 'empty', value: EMPTY_VALUE },
                   kv('__proto__', str('not a prototype')),
                   kv('sentry.op', str('cache.get')),
                 ],
@@ -224,10 +218,7 @@ describe('convertTraces', () => {
                 {
                   name: 'exception',
                   timeUnixNano: 1_700_000_000_100_000_000n,
-                  attributes: [
-                    kv('exception.message', str('connection reset')),
-                    kv('exception.escaped', { case: 'boolValue', value: true }),
-                  ],
+                  attributes: [kv('exception.message', str('connection reset')), kv('exception.escaped', { type: 'bool', value: true })],
                 },
               ],
             }),
@@ -285,7 +276,7 @@ describe('convertTraces', () => {
 describe('convertLogs', () => {
   it('maps severity by number, else by text; bodies of any type; invalid ids are dropped, not the record', () => {
     const conversion = convertLogs(
-      create(ExportLogsServiceRequestSchema, {
+      fill(LOGS_REQUEST, {
         resourceLogs: [
           {
             resource: { attributes: [kv('service.name', str('worker')), kv('service.version', str('3.1.0'))] },
@@ -295,13 +286,13 @@ describe('convertLogs', () => {
                 logRecords: [
                   {
                     severityNumber: 21,
-                    body: { value: str('disk full') },
+                    body: str('disk full'),
                     eventName: 'disk.alert',
                     attributes: [kv('job.id', str('j-1')), kv('service.version', str('3.1.1-hotfix'))],
                   },
-                  { severityText: 'WARNING', body: { value: { case: 'kvlistValue', value: { values: [kv('job', str('resize'))] } } } },
+                  { severityText: 'WARNING', body: { type: 'kvlist', value: [kv('job', str('resize'))] } },
                   { severityText: 'whatever', traceId: hex('0102'), spanId: hex('0102030405060708') },
-                  { observedTimeUnixNano: 1_700_000_000_500_000_000n, body: { value: { case: 'intValue', value: 42n } } },
+                  { observedTimeUnixNano: 1_700_000_000_500_000_000n, body: { type: 'int', value: 42n } },
                 ],
               },
             ],

@@ -2,9 +2,7 @@ import { LOG_V2_CONTENT_TYPE } from '@spotlight/envelope';
 import { AttributeBuilder, plainValue, type TypedAttributes } from './attributes.ts';
 import { type Conversion, containerEnvelopes, emptyConversion } from './envelopes.ts';
 import { validId } from './ids.ts';
-import type { ExportLogsServiceRequest } from './proto/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts';
-import type { InstrumentationScope } from './proto/gen/opentelemetry/proto/common/v1/common_pb.ts';
-import type { LogRecord } from './proto/gen/opentelemetry/proto/logs/v1/logs_pb.ts';
+import type { ExportLogsServiceRequest, InstrumentationScope, LogRecord } from './model.ts';
 import { type ResourceInfo, resourceInfo } from './resource.ts';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -42,7 +40,7 @@ const TEXT_LEVELS: Readonly<Record<string, Level>> = {
 
 /** OpenTelemetry severity numbers: 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal. */
 function levelOf(record: LogRecord): Level {
-  const number = record.severityNumber as number;
+  const number = record.severityNumber;
   if (number >= 1 && number <= 24) return LEVELS[Math.floor((number - 1) / 4)] ?? 'info';
   return TEXT_LEVELS[record.severityText.toLowerCase()] ?? 'info';
 }
@@ -72,7 +70,7 @@ function logItem(record: LogRecord, resource: ResourceInfo, scope: Instrumentati
     body: bodyText(record),
     attributes: attributes.build(),
   };
-  const severity = record.severityNumber as number;
+  const severity = record.severityNumber;
   if (severity >= 1 && severity <= 24) item.severity_number = severity;
   // Ids that are not valid ones link to nothing: the record stays, without them.
   const traceId = validId(record.traceId, 16);

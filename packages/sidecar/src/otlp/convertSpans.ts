@@ -3,9 +3,15 @@ import { AttributeBuilder, plainObject, stringAttribute, type TypedAttributes } 
 import { type Conversion, containerEnvelopes, emptyConversion, eventEnvelope, reject } from './envelopes.ts';
 import { EXCEPTION_EVENT, type ExceptionSpan, exceptionEvent } from './exception.ts';
 import { validId } from './ids.ts';
-import type { ExportTraceServiceRequest } from './proto/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts';
-import type { InstrumentationScope, KeyValue } from './proto/gen/opentelemetry/proto/common/v1/common_pb.ts';
-import { type ResourceSpans, type Span, Span_SpanKind, Status_StatusCode } from './proto/gen/opentelemetry/proto/trace/v1/trace_pb.ts';
+import {
+  type ExportTraceServiceRequest,
+  type InstrumentationScope,
+  type KeyValue,
+  type ResourceSpans,
+  type Span,
+  SpanKind,
+  StatusCode,
+} from './model.ts';
 import { type ResourceInfo, resourceInfo } from './resource.ts';
 
 /** A span-v2 item, as `@sentry/node` 11 sends them. */
@@ -22,12 +28,12 @@ interface SpanV2 {
   attributes: TypedAttributes;
 }
 
-const KIND_NAMES: Readonly<Partial<Record<Span_SpanKind, string>>> = {
-  [Span_SpanKind.INTERNAL]: 'internal',
-  [Span_SpanKind.SERVER]: 'server',
-  [Span_SpanKind.CLIENT]: 'client',
-  [Span_SpanKind.PRODUCER]: 'producer',
-  [Span_SpanKind.CONSUMER]: 'consumer',
+const KIND_NAMES: Readonly<Record<number, string>> = {
+  [SpanKind.INTERNAL]: 'internal',
+  [SpanKind.SERVER]: 'server',
+  [SpanKind.CLIENT]: 'client',
+  [SpanKind.PRODUCER]: 'producer',
+  [SpanKind.CONSUMER]: 'consumer',
 };
 
 /** SpanFlags: bit 8 says whether bit 9 (the parent is remote) is known. */
@@ -40,15 +46,15 @@ const SAMPLED = 0x01;
  * Sentry's `op` from OpenTelemetry's semantic conventions, as Sentry infers it for OTel spans: what
  * the overlay shows beside a span's name and what its insights group by.
  */
-function inferOp(kind: Span_SpanKind, attributes: readonly KeyValue[]): string | undefined {
+function inferOp(kind: number, attributes: readonly KeyValue[]): string | undefined {
   const has = (key: string) => attributes.some((pair) => pair.key === key);
   if (has('http.request.method') || has('http.method')) {
-    return kind === Span_SpanKind.SERVER ? 'http.server' : kind === Span_SpanKind.CLIENT ? 'http.client' : 'http';
+    return kind === SpanKind.SERVER ? 'http.server' : kind === SpanKind.CLIENT ? 'http.client' : 'http';
   }
   if (has('db.system.name') || has('db.system')) return 'db';
-  if (has('rpc.system')) return kind === Span_SpanKind.SERVER ? 'rpc.server' : 'rpc';
+  if (has('rpc.system')) return kind === SpanKind.SERVER ? 'rpc.server' : 'rpc';
   if (has('messaging.system')) {
-    return kind === Span_SpanKind.PRODUCER ? 'queue.publish' : kind === Span_SpanKind.CONSUMER ? 'queue.process' : 'queue';
+    return kind === SpanKind.PRODUCER ? 'queue.publish' : kind === SpanKind.CONSUMER ? 'queue.process' : 'queue';
   }
   if (has('faas.trigger')) return 'function';
   return undefined;
@@ -62,7 +68,7 @@ function inferOp(kind: Span_SpanKind, attributes: readonly KeyValue[]): string |
 function isSegment(span: Span, parentSpanId: string | undefined): boolean {
   if (parentSpanId === undefined) return true;
   if (span.flags & HAS_IS_REMOTE) return (span.flags & IS_REMOTE) !== 0;
-  return span.kind === Span_SpanKind.SERVER || span.kind === Span_SpanKind.CONSUMER;
+  return span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
 }
 
 const seconds = (nanos: bigint): number => Number(nanos) / 1e9;
@@ -180,7 +186,7 @@ function spanItem(accepted: Accepted, resource: ResourceInfo, segment: Accepted 
     start_timestamp: start,
     end_timestamp: Math.max(start, seconds(span.endTimeUnixNano)),
     is_segment: accepted.segment,
-    status: span.status?.code === Status_StatusCode.ERROR ? 'error' : 'ok',
+    status: span.status?.code === StatusCode.ERROR ? 'error' : 'ok',
     attributes: attributes.build(),
   };
   if (accepted.parentSpanId !== undefined) item.parent_span_id = accepted.parentSpanId;

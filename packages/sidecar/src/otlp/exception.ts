@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { booleanAttribute, plainObject, stringAttribute } from './attributes.ts';
-import type { Span_Event } from './proto/gen/opentelemetry/proto/trace/v1/trace_pb.ts';
+import type { SpanEvent } from './model.ts';
 import type { ResourceInfo } from './resource.ts';
 import { type Frame, parseStackTrace } from './stackTrace.ts';
 
@@ -31,7 +31,7 @@ export const EXCEPTION_EVENT = 'exception';
  * A stable event id: an exporter retries a batch it got no answer for, and the copy must be the
  * same event, not a second one.
  */
-function eventId(span: ExceptionSpan, event: Span_Event, index: number): string {
+function eventId(span: ExceptionSpan, event: SpanEvent, index: number): string {
   return createHash('sha256').update(`${span.traceId}:${span.spanId}:${event.timeUnixNano}:${index}`).digest('hex').slice(0, 32);
 }
 
@@ -41,7 +41,7 @@ function eventId(span: ExceptionSpan, event: Span_Event, index: number): string 
  * `exception.stacktrace`. `exception.escaped` (the exception left the span) marks it unhandled. The
  * event's own attributes are kept in `contexts.otel.attributes`, the service's in `contexts.otel.resource`.
  */
-export function exceptionEvent(event: Span_Event, index: number, span: ExceptionSpan, resource: ResourceInfo): Record<string, unknown> {
+export function exceptionEvent(event: SpanEvent, index: number, span: ExceptionSpan, resource: ResourceInfo): Record<string, unknown> {
   const attributes = event.attributes;
   const type = stringAttribute(attributes, 'exception.type');
   const message = stringAttribute(attributes, 'exception.message');

@@ -1,15 +1,17 @@
 import { serializeEnvelope } from '@spotlight/envelope';
 import type { EnvelopeSource } from '../envelopeStore.ts';
+import { badRequest } from '../httpError.ts';
 import type { Ingest } from '../ingest.ts';
 import type { Logger } from '../logger.ts';
 import { convertLogs } from './convertLogs.ts';
 import { convertTraces } from './convertSpans.ts';
 import { decodeLogs, decodeTraces, type OtlpFormat } from './decode.ts';
+import { OtlpDecodeError } from './decodeError.ts';
 import { reject, rejectionMessage } from './envelopes.ts';
 import { exportResponse, type OtlpAnswer, type OtlpSignal } from './response.ts';
 
 // What the OTLP routes load with their first request (route.ts imports this module dynamically):
-// the protobuf library and the generated OTLP messages must not weigh on the sidecar's cold start.
+// the decoder, its wire reader and the converters must not weigh on the sidecar's cold start.
 // Refusals are written by statusResponse, from this chunk too.
 export { statusResponse } from './response.ts';
 
@@ -17,6 +19,16 @@ export interface ExportDeps {
   readonly ingest: Ingest;
   readonly maxItems: number;
   readonly log: Logger;
+}
+
+/** The decoded request; a body that is not one is a 400 with the decoder's reason. */
+function decoded<T>(decode: (body: Uint8Array, format: OtlpFormat) => T, body: Uint8Array, format: OtlpFormat): T {
+  try {
+    return decode(body, format);
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -32,7 +44,9 @@ export function processExport(
   deps: ExportDeps,
 ): OtlpAnswer {
   const conversion =
-    signal === 'traces' ? convertTraces(decodeTraces(body, format), deps.maxItems) : convertLogs(decodeLogs(body, format), deps.maxItems);
+    signal === 'traces'
+      ? convertTraces(decoded(decodeTraces, body, format), deps.maxItems)
+      : convertLogs(decoded(decodeLogs, body, format), deps.maxItems);
   for (const { envelope, records } of conversion.envelopes) {
     try {
       deps.ingest(serializeEnvelope(envelope), source);

@@ -1,6 +1,5 @@
 import { type PlainValue, plainObject, stringAttribute } from './attributes.ts';
-import type { KeyValue } from './proto/gen/opentelemetry/proto/common/v1/common_pb.ts';
-import type { Resource } from './proto/gen/opentelemetry/proto/resource/v1/resource_pb.ts';
+import type { KeyValue, Resource } from './model.ts';
 
 /** The SDK an envelope header names, as Sentry's SDKs fill it. */
 export interface SdkInfo {

@@ -1,8 +1,5 @@
-import { create, toBinary, toJson } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import type { OtlpFormat } from './decode.ts';
-import { ExportLogsServiceResponseSchema } from './proto/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts';
-import { ExportTraceServiceResponseSchema } from './proto/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts';
 
 export type OtlpSignal = 'traces' | 'logs';
 
@@ -24,35 +21,35 @@ function answer(format: OtlpFormat, binary: () => Uint8Array, json: () => unknow
   };
 }
 
+/** The partial-success counter's name, per signal (`ExportTracePartialSuccess`, `ExportLogsPartialSuccess`). */
+const REJECTED: Readonly<Record<OtlpSignal, string>> = { traces: 'rejectedSpans', logs: 'rejectedLogRecords' };
+
 /**
  * `ExportTraceServiceResponse` or `ExportLogsServiceResponse`: empty when everything was accepted
- * (the specification wants `partial_success` unset then), else the number refused and why.
+ * (the specification wants `partial_success` unset then), else `partial_success` (field 1) with the
+ * number refused (field 1, int64) and why (field 2). In JSON, the int64 is a string, as protobuf's
+ * JSON mapping writes it.
  */
 export function exportResponse(signal: OtlpSignal, format: OtlpFormat, rejected: number, errorMessage: string): OtlpAnswer {
-  if (signal === 'traces') {
-    const message = create(ExportTraceServiceResponseSchema, {
-      partialSuccess: rejected > 0 ? { rejectedSpans: BigInt(rejected), errorMessage } : undefined,
-    });
-    return answer(
-      format,
-      () => toBinary(ExportTraceServiceResponseSchema, message),
-      () => toJson(ExportTraceServiceResponseSchema, message),
-    );
-  }
-  const message = create(ExportLogsServiceResponseSchema, {
-    partialSuccess: rejected > 0 ? { rejectedLogRecords: BigInt(rejected), errorMessage } : undefined,
-  });
-  return answer(
-    format,
-    () => toBinary(ExportLogsServiceResponseSchema, message),
-    () => toJson(ExportLogsServiceResponseSchema, message),
-  );
+  const binary = () => {
+    const writer = new BinaryWriter();
+    if (rejected === 0) return writer.finish();
+    writer.tag(1, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int64(rejected);
+    if (errorMessage !== '') writer.tag(2, WireType.LengthDelimited).string(errorMessage);
+    return writer.join().finish();
+  };
+  const json = () => {
+    if (rejected === 0) return {};
+    const partialSuccess: Record<string, string> = { [REJECTED[signal]]: String(rejected) };
+    if (errorMessage !== '') partialSuccess.errorMessage = errorMessage;
+    return { partialSuccess };
+  };
+  return answer(format, binary, json);
 }
 
 /**
  * The body of a 4xx answer on an OTLP route: a `google.rpc.Status` whose `message` (field 2) says
- * what was wrong, as the specification asks (its `code` may be left out, and is). Written with the
- * library's wire writer: the one message the OTLP protos do not define.
+ * what was wrong, as the specification asks (its `code` may be left out, and is).
  */
 export function statusResponse(format: OtlpFormat, message: string): OtlpAnswer {
   return answer(

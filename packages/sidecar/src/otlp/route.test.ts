@@ -1,19 +1,14 @@
 import http from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { decodeWireEnvelope } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
+import { encodeProtobuf, fill, type Init, protobufFields } from '../test/otlp.ts';
 import { eventEnvelope } from '../test/payloads.ts';
 import { sidecarStarter } from '../test/server.ts';
 import { SseClient } from '../test/sse.ts';
-import { ExportLogsServiceRequestSchema } from './proto/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts';
-import {
-  ExportTraceServiceRequestSchema,
-  ExportTraceServiceResponseSchema,
-} from './proto/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts';
-import { type Span, SpanSchema } from './proto/gen/opentelemetry/proto/trace/v1/trace_pb.ts';
+import type { Span } from './model.ts';
+import { LOGS_REQUEST, TRACES_REQUEST } from './schema.ts';
 
 // The OTLP/HTTP routes as exporters and Collectors meet them: answers per the specification, every
 // refusal a 4xx with its reason (never a 500), the same limits and guards as the envelope routes.
@@ -28,24 +23,24 @@ const hex = (text: string) => Buffer.from(text, 'hex');
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const NOW_NS = BigInt(Date.now()) * 1_000_000n;
 
-function span(name: string, spanId: string, more: Partial<Omit<Span, '$typeName' | '$unknown'>> = {}): Span {
-  return create(SpanSchema, {
+function span(name: string, spanId: string, more: Init<Span> = {}): Init<Span> {
+  return {
     name,
     traceId: hex(TRACE_ID),
     spanId: hex(spanId),
     startTimeUnixNano: NOW_NS,
     endTimeUnixNano: NOW_NS + 5_000_000n,
     ...more,
-  });
+  };
 }
 
-function tracesBody(spans: Span[]): Uint8Array {
-  return toBinary(
-    ExportTraceServiceRequestSchema,
-    create(ExportTraceServiceRequestSchema, {
+function tracesBody(spans: Init<Span>[]): Uint8Array {
+  return encodeProtobuf(
+    TRACES_REQUEST,
+    fill(TRACES_REQUEST, {
       resourceSpans: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'payments' } } }] },
+          resource: { attributes: [{ key: 'service.name', value: { type: 'string', value: 'payments' } }] },
           scopeSpans: [{ spans }],
         },
       ],
@@ -53,16 +48,21 @@ function tracesBody(spans: Span[]): Uint8Array {
   );
 }
 
+const text = (bytes: Uint8Array | bigint | undefined): string =>
+  bytes instanceof Uint8Array ? Buffer.from(bytes).toString('utf8') : String(bytes);
+
 /** The reason in an OTLP error answer: a protobuf `google.rpc.Status` (message is field 2). */
 function statusMessage(bytes: Uint8Array): string {
-  const reader = new BinaryReader(bytes);
-  let message = '';
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 2) message = reader.string();
-    else reader.skip(wireType);
-  }
-  return message;
+  return text(protobufFields(bytes).get(2) ?? new Uint8Array(0));
+}
+
+/** An ExportTraceServiceResponse's `partial_success` (field 1): rejected_spans (1) and error_message (2). */
+function partialSuccess(bytes: Uint8Array): { rejectedSpans: bigint | undefined; errorMessage: string } | undefined {
+  const field = protobufFields(bytes).get(1);
+  if (!(field instanceof Uint8Array)) return undefined;
+  const fields = protobufFields(field);
+  const rejected = fields.get(1);
+  return { rejectedSpans: typeof rejected === 'bigint' ? rejected : undefined, errorMessage: text(fields.get(2)) };
 }
 
 /** node:http, for headers fetch will not send (Host, Origin). */
@@ -109,9 +109,9 @@ describe('export answers', () => {
     ]);
     const answer = await sidecar.post('/v1/traces', body, PROTOBUF);
     expect(answer.status).toBe(200);
-    const response = fromBinary(ExportTraceServiceResponseSchema, answer.bytes);
-    expect(response.partialSuccess?.rejectedSpans).toBe(3n);
-    expect(response.partialSuccess?.errorMessage).toBe(
+    const response = partialSuccess(answer.bytes);
+    expect(response?.rejectedSpans).toBe(3n);
+    expect(response?.errorMessage).toBe(
       'Spotlight refused 3 spans: span "short trace id" has a 4-byte (not 16-byte) trace_id; span "zero span id" has an all-zero span_id; span "no start" has no start_time_unix_nano; ...',
     );
     await viewer.waitForEvents(1);
@@ -306,7 +306,7 @@ describe('refusals: a 4xx with the reason in the request encoding, never a 500',
 describe('guards: the same Host and Origin checks as every route', () => {
   it('refuses a foreign Host (DNS rebinding) and a cross-site Origin with 403, and lets a local page send with CORS', async () => {
     const sidecar = await start();
-    const body = toBinary(ExportLogsServiceRequestSchema, create(ExportLogsServiceRequestSchema, {}));
+    const body = encodeProtobuf(LOGS_REQUEST, fill(LOGS_REQUEST, {}));
     const rebinding = await rawPost(sidecar.port, '/v1/logs', { ...PROTOBUF, Host: 'attacker.example' }, body);
     expect(rebinding.status).toBe(403);
     expect(rebinding.text).toContain('Host "attacker.example" is not allowed');
