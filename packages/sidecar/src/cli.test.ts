@@ -116,11 +116,12 @@ describe('spotlight CLI', () => {
   });
 
   it('loads the OTLP decoder with the first OTLP export, not at start nor with Express', async () => {
-    // Says on stderr when a module holding the protobuf decoder is compiled, and when each request comes.
+    // Says on stderr when a module holding the OTLP decoder (ours, or the wire reader it reads with) is
+    // compiled, and when each request comes. The bundle marks each module it holds with its path.
     const watch = preload(`const Module = require('node:module');
       const compile = Module.prototype._compile;
       Module.prototype._compile = function (content, filename) {
-        if (content.includes('@bufbuild/protobuf/dist/esm/from-binary.js')) process.stderr.write('[watch] OTLP decoder loaded\\n');
+        if (content.includes('// src/otlp/decode.ts') || content.includes('@bufbuild/protobuf/dist/esm/wire/binary-encoding.js')) process.stderr.write('[watch] OTLP decoder loaded\\n');
         return compile.call(this, content, filename);
       };
       const http = require('node:http');
