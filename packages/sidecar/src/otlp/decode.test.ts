@@ -340,8 +340,10 @@ function withValue(value: Uint8Array): Uint8Array {
 
 const jsonWithValue = (value: string): string =>
   `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE}","attributes":[{"key":"deep","value":${value}}]}]}]}]}`;
-const nestedJson = (depth: number): string =>
-  '{"arrayValue":{"values":['.repeat(depth - 1) + '{"stringValue":"bottom"}' + ']}}'.repeat(depth - 1);
+const nestedJson = (depth: number): string => {
+  const open = '{"arrayValue":{"values":['.repeat(depth - 1);
+  return `${open}{"stringValue":"bottom"}${']}}'.repeat(depth - 1)}`;
+};
 
 describe('what a broken or hostile sender sends', () => {
   it('refuses a body cut anywhere inside a field with the typed error, and never throws anything else', async () => {

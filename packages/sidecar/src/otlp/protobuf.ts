@@ -55,16 +55,29 @@ class Reader {
     this.wire = new BinaryReader(bytes);
   }
 
-  /** Reads fields up to `end`, giving each to `known`, which reads it or returns false; skips the others. */
-  private fields(inside: string, end: number, known: (number: number, wireType: WireType) => boolean): void {
-    const wire = this.wire;
-    while (wire.pos < end) {
-      this.fieldAt = wire.pos;
-      this.inside = inside;
-      const [number, wireType] = wire.tag();
-      if (!known(number, wireType)) wire.skip(wireType, number, MAX_GROUP_DEPTH);
-      if (wire.pos > end) throw new Malformed(`field ${number} of ${inside} at byte ${this.fieldAt} runs past the end of its ${inside}`);
-    }
+  /**
+   * Whether `inside` (a message ending at `end`) has another field; notes where it starts. Each
+   * reading loop reads the field's tag, then the field or skips it, then calls `within`.
+   */
+  private more(inside: string, end: number): boolean {
+    this.fieldAt = this.wire.pos;
+    this.inside = inside;
+    return this.wire.pos < end;
+  }
+
+  /** Skips a field this reader does not read: unknown, or of an unexpected wire type. */
+  private skip(number: number, wireType: WireType): void {
+    this.wire.skip(wireType, number, MAX_GROUP_DEPTH);
+  }
+
+  /**
+   * Checks that the field just read did not run past the end of its message. Only a scalar or a
+   * skipped field can (a message field's length is checked by `delimited`), and neither moves the
+   * position `more` noted, which the message names.
+   */
+  private within(end: number, number: number): void {
+    if (this.wire.pos > end)
+      throw new Malformed(`field ${number} of ${this.inside} at byte ${this.fieldAt} runs past the end of its ${this.inside}`);
   }
 
   /**
@@ -83,12 +96,13 @@ class Reader {
 
   message<T>(schema: MessageSchema<T>, end: number, depth: number, into?: T): T {
     const message = (into ?? schema.create()) as Mutable;
-    this.fields(schema.name, end, (number, wireType) => {
+    while (this.more(schema.name, end)) {
+      const [number, wireType] = this.wire.tag();
       const field = schema.byNumber[number];
-      if (field === undefined || wireType !== wireTypeOf(field)) return false;
-      this.field(schema, field, message, end, depth);
-      return true;
-    });
+      if (field !== undefined && wireType === wireTypeOf(field)) this.field(schema, field, message, end, depth);
+      else this.skip(number, wireType);
+      this.within(end, number);
+    }
     return message as T;
   }
 
@@ -131,51 +145,55 @@ class Reader {
     }
     const wire = this.wire;
     let value: AnyValue = EMPTY_VALUE;
-    this.fields('AnyValue', end, (number, wireType) => {
-      if (wireType !== ANY_VALUE_WIRE_TYPES[number]) return false;
-      switch (number) {
-        case 1:
-          value = { type: 'string', value: wire.string() };
-          break;
-        case 2:
-          value = { type: 'bool', value: wire.bool() };
-          break;
-        case 3:
-          value = { type: 'int', value: BigInt(wire.int64()) };
-          break;
-        case 4:
-          value = { type: 'double', value: wire.double() };
-          break;
-        case 5: {
-          const stop = this.delimited('AnyValue.array_value', end);
-          value = { type: 'array', value: this.values('ArrayValue', stop, (itemEnd) => this.anyValue(itemEnd, depth + 1)) };
-          break;
+    while (this.more('AnyValue', end)) {
+      const [number, wireType] = wire.tag();
+      if (wireType !== ANY_VALUE_WIRE_TYPES[number]) this.skip(number, wireType);
+      else {
+        switch (number) {
+          case 1:
+            value = { type: 'string', value: wire.string() };
+            break;
+          case 2:
+            value = { type: 'bool', value: wire.bool() };
+            break;
+          case 3:
+            value = { type: 'int', value: BigInt(wire.int64()) };
+            break;
+          case 4:
+            value = { type: 'double', value: wire.double() };
+            break;
+          case 5: {
+            const stop = this.delimited('AnyValue.array_value', end);
+            value = { type: 'array', value: this.values('ArrayValue', stop, (itemEnd) => this.anyValue(itemEnd, depth + 1)) };
+            break;
+          }
+          case 6: {
+            const stop = this.delimited('AnyValue.kvlist_value', end);
+            value = {
+              type: 'kvlist',
+              value: this.values('KeyValueList', stop, (itemEnd): KeyValue => this.message(KEY_VALUE, itemEnd, depth)),
+            };
+            break;
+          }
+          case 7:
+            value = { type: 'bytes', value: wire.bytes() };
+            break;
         }
-        case 6: {
-          const stop = this.delimited('AnyValue.kvlist_value', end);
-          value = {
-            type: 'kvlist',
-            value: this.values('KeyValueList', stop, (itemEnd): KeyValue => this.message(KEY_VALUE, itemEnd, depth)),
-          };
-          break;
-        }
-        case 7:
-          value = { type: 'bytes', value: wire.bytes() };
-          break;
       }
-      return true;
-    });
+      this.within(end, number);
+    }
     return value;
   }
 
   /** The `values` (field 1) of an ArrayValue or KeyValueList that ends at `end`. */
   private values<T>(inside: string, end: number, read: (end: number) => T): T[] {
     const values: T[] = [];
-    this.fields(inside, end, (number, wireType) => {
-      if (number !== 1 || wireType !== WireType.LengthDelimited) return false;
-      values.push(read(this.delimited(`${inside}.values`, end)));
-      return true;
-    });
+    while (this.more(inside, end)) {
+      const [number, wireType] = this.wire.tag();
+      if (number === 1 && wireType === WireType.LengthDelimited) values.push(read(this.delimited(`${inside}.values`, end)));
+      else this.skip(number, wireType);
+      this.within(end, number);
+    }
     return values;
   }
 }
