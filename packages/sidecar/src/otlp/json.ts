@@ -210,8 +210,17 @@ class Reader {
   }
 }
 
-const pathText = (path: readonly (string | number)[]): string =>
-  path.map((step, index) => (typeof step === 'number' ? `[${step}]` : `${index > 0 ? '.' : ''}${step}`)).join('');
+/** A path as JavaScript would write it; past 160 characters (deep values), its middle is left out. */
+function pathText(path: readonly (string | number)[]): string {
+  const steps = path.map((step, index) => (typeof step === 'number' ? `[${step}]` : `${index > 0 ? '.' : ''}${step}`));
+  if (steps.join('').length <= 160) return steps.join('');
+  let head = '';
+  let first = 0;
+  while (first < steps.length && head.length + (steps[first]?.length ?? 0) <= 100) head += steps[first++];
+  let tail = '';
+  for (let last = steps.length - 1; last >= first && tail.length + (steps[last]?.length ?? 0) <= 50; last--) tail = steps[last] + tail;
+  return `${head} ... ${tail}`;
+}
 
 /**
  * Reads parsed OTLP/JSON as `schema`'s message. Throws an OtlpDecodeError naming the field and where
