@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 // An SSR (Node) library build of the two entry points into dist/: cli.cjs (the `spotlight` bin,
-// with its shebang, executable) and index.cjs (createApp, startSidecar...). @spotlight/envelope is
-// bundled (it ships TypeScript only), and so is @bufbuild/protobuf (a devDependency: only the OTLP
-// chunk uses it); Node built-ins, express and fzstd stay imports. app.ts (Express), decoders.ts
-// (fzstd, zlib) and otlp/export.ts (the OTLP decoder) are imported dynamically, so they get chunks of
-// their own and cli.cjs loads none of them before it listens (cli.test.ts checks it).
+// with its shebang, executable) and index.cjs (createApp, startSidecar...). Bundled:
+// @spotlight/envelope (TypeScript only), uuid (ES modules only), @bufbuild/protobuf (a
+// devDependency: only the OTLP chunk uses it), and router with its dependencies: the CLI serves
+// its routes on router from its first request, and router's fourteen module files to resolve and
+// read cost a cold start more than one chunk (bench/README.md); `debug`, which router calls, is
+// replaced by noDebug.cjs. Node built-ins and the runtime dependencies stay imports. app.ts
+// (Express), decoders.ts (fzstd, zlib) and otlp/export.ts (the OTLP decoder) are imported
+// dynamically, so they get chunks of their own and cli.cjs loads none of them before it listens
+// (cli.test.ts checks it).
 //
 // CommonJS, not ES modules: lazy start puts the CLI's start-up on the app's path, and Node 20 starts
 // a CommonJS script about 15 ms sooner, because it never sets up its ES module loader (cli.test.ts
@@ -18,10 +22,11 @@ import { defineConfig, type Plugin } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // The MCP SDK (and zod, which it shares with our tool schemas) stays a dependency: loaded only by
-// `spotlight mcp` and the first request to /mcp, from node_modules like Express.
+// `spotlight mcp` and the first request to /mcp, from node_modules like serve-static.
 const external = [
   'express',
   'fzstd',
+  'serve-static',
   'zod',
   /^@modelcontextprotocol\/sdk(\/|$)/,
   ...builtinModules,
@@ -57,12 +62,12 @@ const startUp = startUpChunk(entry('./src/cli.ts'));
 
 export default defineConfig({
   root,
-  resolve: { conditions: ['source'] },
+  resolve: { conditions: ['source'], alias: { debug: fileURLToPath(new URL('./noDebug.cjs', import.meta.url)) } },
   ssr: {
     target: 'node',
     // Bundled: the envelope model, the overlay's data layer (issues, traces, logs for the MCP tools and
-    // tail), the Node hooks' sidecar discovery, the SSE parser the overlay's client uses, and the OTLP
-    // decoder and the source-map reader of symbolication (each in a lazy chunk).
+    // tail), the Node hooks' sidecar discovery, the SSE parser the overlay's client uses, the OTLP
+    // decoder and the source-map reader of symbolication (each in a lazy chunk), uuid and router (see above).
     noExternal: [
       '@spotlight/envelope',
       'sentry-spotlight',
@@ -70,8 +75,14 @@ export default defineConfig({
       'eventsource-parser',
       '@bufbuild/protobuf',
       /^@jridgewell\//,
+      'uuid',
+      'router',
+      'depd',
+      'is-promise',
+      'parseurl',
+      'path-to-regexp',
     ],
-    external: ['express', 'fzstd', 'zod', '@modelcontextprotocol/sdk'],
+    external: ['express', 'fzstd', 'serve-static', 'zod', '@modelcontextprotocol/sdk'],
     resolve: { conditions: ['source'], externalConditions: ['source'] },
   },
   logLevel: 'warn',

@@ -3,6 +3,21 @@ export { type EnvelopeErrorCode, EnvelopeParseError } from './errors.ts';
 export * from './items.ts';
 export { type Envelope, type EnvelopeHeaders, type Item, type ItemHeaders, JSON_ITEM_TYPES, RAW_ITEM_TYPES } from './model.ts';
 export { type ParseOptions, parseEnvelope } from './parse.ts';
+export {
+  type EnvelopeSource,
+  parseSidecarState,
+  readHealthAnswer,
+  type SidecarHealth,
+  type SidecarProbe,
+  type SidecarState,
+  SPOTLIGHT_POWERED_BY,
+  SSE_CLEAR_EVENT,
+  SSE_ENVELOPE_EVENT,
+  SseFrameError,
+  type SseFrameFields,
+  type StoredEnvelope,
+  sseFrame,
+} from './protocol.ts';
 export { parseSampleRate, TRACE_ITEM_TYPES, traceSampleRand } from './sampling.ts';
 export { createEnvelope, createItem, serializeEnvelope } from './serialize.ts';
 export {
@@ -18,12 +33,11 @@ export {
 export {
   decodeWireEnvelope,
   encodeWireEnvelope,
-  encodeWireEnvelopeBytes,
-  SSE_ENVELOPE_EVENT,
   toWireEnvelope,
-  type WireBytesOptions,
+  type WireEncodeOptions,
   type WireEnvelope,
   WireFormatError,
   type WireItem,
   type WireMeta,
+  wireEnvelopeParts,
 } from './wire.ts';

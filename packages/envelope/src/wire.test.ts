@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utf8Encode } from './bytes.ts';
+import { utf8Decode, utf8Encode } from './bytes.ts';
 import { parseEnvelope } from './parse.ts';
 import { fixture } from './test/fixtures.ts';
 import { decodeWireEnvelope, encodeWireEnvelope, toWireEnvelope } from './wire.ts';
@@ -12,10 +12,12 @@ function publishedFrames(): string[] {
     .map((line) => line.slice('data: '.length));
 }
 
+const wireText = (...args: Parameters<typeof encodeWireEnvelope>) => utf8Decode(encodeWireEnvelope(...args));
+
 describe('wire format', () => {
   it('encodes an SDK envelope as one line the published viewers read', () => {
     const envelope = parseEnvelope(fixture('sentry-node-11.12/log.envelope'));
-    const data = encodeWireEnvelope(envelope, { __spotlight_envelope_id: 'id-1', __spotlight_inferred_source: 'server' });
+    const data = wireText(envelope, { __spotlight_envelope_id: 'id-1', __spotlight_inferred_source: 'server' });
     expect(data).not.toMatch(/[\r\n]/);
     const [header, items] = JSON.parse(data);
     expect(header).toEqual({
@@ -35,7 +37,7 @@ describe('wire format', () => {
       ...binary,
       ...utf8Encode(`\n{"type":"attachment","length":${text.length},"filename":"a.txt","content_type":"text/plain"}\n${text}`),
     ]);
-    const data = encodeWireEnvelope(parseEnvelope(bytes));
+    const data = wireText(parseEnvelope(bytes));
     expect(data).not.toMatch(/[\r\n]/);
     expect(JSON.parse(data)[1][0][1]).toEqual({ data: 'AAECCv7/' });
     const [, items] = decodeWireEnvelope(data);
@@ -46,7 +48,7 @@ describe('wire format', () => {
   it('keeps pretty-printed JSON payloads on one line', () => {
     const payload = '{\n  "message": "multi\\nline"\n}';
     const bytes = utf8Encode(`{}\n{"type":"event","length":${payload.length}}\n${payload}`);
-    const data = encodeWireEnvelope(parseEnvelope(bytes));
+    const data = wireText(parseEnvelope(bytes));
     expect(data).toBe('[{},[[{"type":"event","length":30},{"message":"multi\\nline"}]]]');
   });
 

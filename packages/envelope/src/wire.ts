@@ -13,9 +13,8 @@ import { parseEnvelope } from './parse.ts';
  * `data` is one line of JSON. JSON payloads appear as JSON values; raw payloads (attachments,
  * replays, anything not JSON) as `{"data": "..."}`: text for text/plain and application/json
  * content types, base64 for everything else. The header gains `__spotlight_envelope_id` and
- * `__spotlight_inferred_source`, as the published sidecar's does.
+ * `__spotlight_inferred_source`, as the published sidecar's does. The frame around it is protocol.ts.
  */
-export const SSE_ENVELOPE_EVENT = 'application/x-sentry-envelope';
 
 /** A decoded wire item: the JSON value, or for raw items a string (text) or bytes. */
 export type WireItem = [ItemHeaders, unknown];
@@ -97,24 +96,6 @@ function rawPayloadJson(header: ItemHeaders, payload: Uint8Array): string {
   return JSON.stringify({ data: isTextContent(header) ? utf8Decode(payload) : toBase64(payload) });
 }
 
-/**
- * Encodes an envelope as the one-line JSON of an SSE `data:` field. Called once per envelope; the
- * result is written to every viewer unchanged.
- */
-export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}): string {
-  const spliced = splicedHeader(envelope, meta);
-  const header = spliced ? utf8Decode(spliced.open) + spliced.tail : headerJson(envelope, meta);
-  const items: string[] = [];
-  for (const item of envelope.items) {
-    // A header line never holds \n, but a CRLF envelope leaves \r on it, which would end an SSE line.
-    const rawHeader = item.rawHeader ? utf8Decode(item.rawHeader) : undefined;
-    const itemHeader = rawHeader !== undefined && !hasLineBreak(rawHeader) ? rawHeader : JSON.stringify(item.header);
-    const json = RAW_ITEM_TYPES.has(item.header.type) ? undefined : payloadAsJsonText(item.payload);
-    items.push(`[${itemHeader},${json ?? rawPayloadJson(item.header, item.payload)}]`);
-  }
-  return `[${header},[${items.join(',')}]]`;
-}
-
 const OPEN_BRACKET = utf8Encode('[');
 const NEXT_ITEM = utf8Encode(',[');
 const COMMA = utf8Encode(',');
@@ -125,73 +106,51 @@ function hasLineBreakByte(bytes: Uint8Array): boolean {
   return bytes.indexOf(LF) >= 0 || bytes.indexOf(CR) >= 0;
 }
 
-export interface WireBytesOptions {
-  /** Bytes to put before the JSON (an SSE frame's `id:`, `event:` and `data: ` lines). */
-  readonly prefix?: Uint8Array;
-  /** Bytes to put after it (the frame's blank line). */
-  readonly suffix?: Uint8Array;
+export interface WireEncodeOptions {
   /**
    * The payloads of JSON item types are known to be valid JSON (parseEnvelope checks them unless told
-   * not to), so they are spliced without being parsed again.
+   * not to), so they are copied without being parsed again.
    */
   readonly trustJsonPayloads?: boolean;
-  /** Provides the output array of the given size (e.g. carved from a larger block); by default a new one. */
-  readonly allocate?: (size: number) => Uint8Array;
-  /**
-   * Told where each of the envelope's own byte ranges (an item's `rawHeader` or `payload`) was copied
-   * unchanged into the output, so a caller can keep views of the output instead of the input.
-   */
-  readonly spliced?: (part: Uint8Array, offset: number) => void;
 }
 
 /**
- * The same text as `encodeWireEnvelope`, as UTF-8 bytes (between `prefix` and `suffix`), built by
- * copying the envelope's own bytes (item headers, JSON payloads) rather than decoding and
- * re-encoding them: the sidecar's per-envelope cost. Only the envelope header is re-serialized.
+ * Encodes an envelope as the one-line JSON of an SSE `data:` field, as UTF-8 bytes. Built by copying
+ * the envelope's own bytes (its header line, item headers, JSON payloads) rather than decoding and
+ * re-encoding them: the sidecar's per-envelope cost.
  */
-export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {}, options: WireBytesOptions = {}): Uint8Array {
+export function encodeWireEnvelope(envelope: Envelope, meta: WireMeta = {}, options: WireEncodeOptions = {}): Uint8Array {
+  return concatBytes(wireEnvelopeParts(envelope, meta, options));
+}
+
+/**
+ * encodeWireEnvelope's bytes as the pieces they are joined from (most of them views of the
+ * envelope's own bytes), for a caller that puts them straight into a larger buffer: the sidecar
+ * builds each envelope's SSE frame from them in one copy.
+ */
+export function wireEnvelopeParts(envelope: Envelope, meta: WireMeta = {}, options: WireEncodeOptions = {}): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  /** Parts that are the envelope's own bytes, unchanged. */
-  const verbatim = new Set<Uint8Array>();
-  if (options.prefix) parts.push(options.prefix);
   const spliced = splicedHeader(envelope, meta);
   if (spliced) parts.push(OPEN_BRACKET, spliced.open, utf8Encode(`${spliced.tail},[`));
   else parts.push(utf8Encode(`[${headerJson(envelope, meta)},[`));
   envelope.items.forEach((item, index) => {
     parts.push(index === 0 ? OPEN_BRACKET : NEXT_ITEM);
     const { rawHeader, header, payload } = item;
-    if (rawHeader && !hasLineBreakByte(rawHeader)) {
-      parts.push(rawHeader);
-      verbatim.add(rawHeader);
-    } else parts.push(utf8Encode(JSON.stringify(header)));
-    parts.push(COMMA);
+    // A header line never holds \n, but a CRLF envelope leaves \r on it, which would end an SSE line.
+    parts.push(rawHeader && !hasLineBreakByte(rawHeader) ? rawHeader : utf8Encode(JSON.stringify(header)), COMMA);
     if (RAW_ITEM_TYPES.has(header.type) || payload.length === 0) {
       parts.push(utf8Encode(rawPayloadJson(header, payload)));
     } else if (options.trustJsonPayloads && JSON_ITEM_TYPES.has(header.type) && !hasLineBreakByte(payload)) {
       parts.push(payload);
-      verbatim.add(payload);
     } else {
       const json = payloadAsJsonText(payload);
       if (json === undefined) parts.push(utf8Encode(rawPayloadJson(header, payload)));
-      else if (hasLineBreakByte(payload)) parts.push(utf8Encode(json));
-      else {
-        parts.push(payload);
-        verbatim.add(payload);
-      }
+      else parts.push(hasLineBreakByte(payload) ? utf8Encode(json) : payload);
     }
     parts.push(CLOSE_ITEM);
   });
   parts.push(CLOSE_ENVELOPE);
-  if (options.suffix) parts.push(options.suffix);
-  const out = concatBytes(parts, options.allocate);
-  if (options.spliced) {
-    let at = 0;
-    for (const part of parts) {
-      if (verbatim.has(part)) options.spliced(part, at);
-      at += part.byteLength;
-    }
-  }
-  return out;
+  return parts;
 }
 
 /**
@@ -199,7 +158,7 @@ export function encodeWireEnvelopeBytes(envelope: Envelope, meta: WireMeta = {},
  * by anything that receives bytes directly (e.g. an SDK bridge in the page) so both paths decode alike.
  */
 export function toWireEnvelope(envelope: Envelope, meta: WireMeta = {}): WireEnvelope {
-  return decodeWireEnvelope(encodeWireEnvelope(envelope, meta));
+  return decodeWireEnvelope(utf8Decode(encodeWireEnvelope(envelope, meta)));
 }
 
 function isWireEnvelope(value: unknown): value is [Record<string, unknown>, unknown[]] {

@@ -2,8 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { isHealthCheck, isHotIngest, type RequestListener } from './hotPath.ts';
-import { createRequestListener } from './requestListener.ts';
+import { createRoutes } from './routes.ts';
 import { createSidecarDeps } from './server.ts';
 import { eventEnvelope } from './test/payloads.ts';
 import { rawRequest } from './test/rawRequest.ts';
@@ -13,6 +12,8 @@ const servers: http.Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
+
+type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 async function serve(listener: RequestListener): Promise<number> {
   const server = http.createServer(listener);
@@ -38,48 +39,16 @@ function get(port: number, path: string, headers: Record<string, string> = {}) {
   });
 }
 
-describe('isHotIngest', () => {
-  it('matches the envelope ingest routes only', () => {
-    for (const url of ['/stream', '/stream?x=1', '/api/0/envelope', '/api/0/envelope/', '/api/12/envelope/?sentry_key=k']) {
-      expect(isHotIngest('POST', url), url).toBe(true);
-    }
-    for (const [method, url] of [
-      ['GET', '/stream'],
-      ['POST', '/api/0/store/'],
-      ['POST', '/streams'],
-      ['POST', '/api/0/envelope/x'],
-      ['POST', '/api//envelope'],
-      ['DELETE', '/clear'],
-    ] as const) {
-      expect(isHotIngest(method, url), `${method} ${url}`).toBe(false);
-    }
-  });
-});
+/** The routes on their own, as startSidecar serves them until Express has loaded. */
+function routesAlone(deps: ReturnType<typeof createSidecarDeps>): RequestListener {
+  const routes = createRoutes(deps);
+  return (req, res) => routes(req, res, () => res.destroy());
+}
 
-describe('isHealthCheck', () => {
-  it('matches GET and HEAD /health only (other spellings go to Express, which answers them alike)', () => {
-    for (const [method, url] of [
-      ['GET', '/health'],
-      ['HEAD', '/health'],
-      ['GET', '/health?x=1'],
-    ] as const) {
-      expect(isHealthCheck(method, url), `${method} ${url}`).toBe(true);
-    }
-    for (const [method, url] of [
-      ['POST', '/health'],
-      ['GET', '/health/'],
-      ['GET', '/healthz'],
-      ['GET', '/HEALTH'],
-    ] as const) {
-      expect(isHealthCheck(method, url), `${method} ${url}`).toBe(false);
-    }
-  });
-});
-
-describe('the hot path and the Express app answer alike', () => {
+describe('the routes answer alike inside Express and on their own', () => {
   for (const [name, make] of [
-    ['createApp (Express only)', (deps: ReturnType<typeof createSidecarDeps>) => createApp(deps) as unknown as RequestListener],
-    ['createRequestListener (hot path)', createRequestListener],
+    ['createApp (Express)', (deps: ReturnType<typeof createSidecarDeps>) => createApp(deps) as unknown as RequestListener],
+    ['createRoutes (before Express loads)', routesAlone],
   ] as const) {
     it(name, async () => {
       const deps = createSidecarDeps({ overlayDir: emptyOverlayDir() });

@@ -68,7 +68,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   } catch (error) {
     if (error instanceof PortInUseError && error.existing.kind === 'spotlight') {
       log.info(
-        `Spotlight is already running at http://localhost:${error.port}${error.existing.health.pid ? ` (pid ${error.existing.health.pid})` : ''}; nothing to do`,
+        `Spotlight is already running at http://localhost:${error.port}${error.existing.pid ? ` (pid ${error.existing.pid})` : ''}; nothing to do`,
       );
       process.exit(0);
     }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { EnvelopeSource } from './envelopeStore.ts';
+import type { EnvelopeSource } from '@spotlight/envelope';
 
 /**
  * Browser or server, from the request: browsers send Origin on cross-origin POSTs and a

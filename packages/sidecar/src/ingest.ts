@@ -1,5 +1,5 @@
-import { type Envelope, parseEnvelope, serializeEnvelope } from '@spotlight/envelope';
-import type { EnvelopeSource, EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
+import { type Envelope, type EnvelopeSource, parseEnvelope, serializeEnvelope } from '@spotlight/envelope';
+import type { EnvelopeStore, IngestedEnvelope } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
 import type { SymbolicateEnvelope } from './symbolicateEnvelope.ts';
 import type { ViewerHub } from './viewers.ts';
@@ -20,16 +20,15 @@ export interface IngestDeps {
 }
 
 /**
- * Stores a request body (which may be a transient view: it is copied) as an envelope. `origin`: the
- * request's Origin header, the page whose files its frames may be looked up in. Answers the id to give
- * the SDK: the stored envelope's, or the event's for one that is stored once symbolicated.
+ * Stores an envelope's bytes (a request body, which may be a transient view, or an envelope the
+ * sidecar built from another format). `origin`: the request's Origin header, the page whose files
+ * its frames may be looked up in. Answers the id to give the SDK: the stored envelope's, or the
+ * event's for one that is stored once symbolicated. Throws EnvelopeParseError (a 400, or 413 past
+ * the item limit).
  */
 export type Ingest = (body: Uint8Array, source: EnvelopeSource, origin?: string) => { readonly id: string };
 
-/**
- * The one path every envelope takes: parse (throws EnvelopeParseError, a 400, or 413 past the
- * item limit), store with an id and a frame, send the frame to live viewers, tell the listeners.
- */
+/** The one path every envelope takes: parse, (symbolicate,) store, send to live viewers, tell the listeners. */
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, viewers, maxItems, log, listeners = [], onActivity } = deps;
   const keep = (bytes: Uint8Array, envelope: Envelope, source: EnvelopeSource): IngestedEnvelope => {
@@ -37,9 +36,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     viewers.broadcast(ingested.frame, ingested.seq);
     onActivity?.();
     if (log.debugEnabled) {
-      log.debug(
-        `envelope ${ingested.id} from ${source}: ${bytes.byteLength} bytes, items: ${envelope.items.map((i) => i.header.type).join(', ') || 'none'}`,
-      );
+      log.debug(`envelope ${ingested.id} from ${source}: ${bytes.byteLength} bytes, items: ${envelope.items.map((i) => i.header.type).join(', ') || 'none'}`);
     }
     for (const listener of listeners) {
       try {
@@ -51,7 +48,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     return ingested;
   };
   return (body, source, origin) => {
-    // The store copies what it keeps; listeners may hold on to what they get, so they get a copy of their own.
+    // The body may be a view of a socket's buffer. The store copies what it keeps; listeners may hold
+    // on to the envelope (a forwarder's queue), so they get bytes of their own.
     const bytes = listeners.length > 0 ? Uint8Array.from(body) : body;
     const envelope = parseEnvelope(bytes, { maxItems });
     const later = deps.symbolicate?.(envelope, origin);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,8 +52,10 @@ describe('GET / and the overlay files', () => {
     expect(page.text).toContain(`http://localhost:${sidecar.port}/stream`);
   });
 
-  it("finds the sentry-spotlight package's dist folder by default", () => {
-    expect(defaultOverlayDir()).toMatch(/[/\\]sentry-spotlight[/\\]dist$/);
+  it("finds the sentry-spotlight package's dist folder by default", async () => {
+    const dir = await defaultOverlayDir();
+    expect(dir).toMatch(/[/\\]dist$/);
+    expect(JSON.parse(readFileSync(join(dir ?? '', '..', 'package.json'), 'utf8')).name).toBe('sentry-spotlight');
   });
 });
 

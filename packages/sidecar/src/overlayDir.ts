@@ -1,23 +1,16 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
 /**
- * The built overlay's folder: the `sentry-spotlight` package's dist/, found the way Node's ESM
- * resolution finds a package (node_modules folders from here up to the root), without resolving
- * through its exports: they need not list package.json, and dist/ may not be built yet. Walked by
- * hand rather than with createRequire: node:module is not worth loading at startup for this.
+ * The built overlay's folder: the `sentry-spotlight` package's dist/ (which may not be built yet),
+ * found by Node's own resolution from here, or undefined when the package is not installed.
+ * node:module is imported only when asked: loading it sets up Node's ES module loader, which a
+ * cold start does not otherwise need (cli.test.ts checks that it is not set up at listen).
  */
-export function defaultOverlayDir(from: string = import.meta.url): string | undefined {
-  let dir = dirname(fileURLToPath(from));
-  for (;;) {
-    // As Node does, never look in node_modules/node_modules.
-    if (basename(dir) !== 'node_modules') {
-      const pkg = join(dir, 'node_modules', 'sentry-spotlight');
-      if (existsSync(join(pkg, 'package.json'))) return join(pkg, 'dist');
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+export async function defaultOverlayDir(from: string = import.meta.url): Promise<string | undefined> {
+  const { createRequire } = await import('node:module');
+  try {
+    return join(dirname(createRequire(from).resolve('sentry-spotlight/package.json')), 'dist');
+  } catch {
+    return undefined;
   }
 }

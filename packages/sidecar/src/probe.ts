@@ -1,18 +1,14 @@
 import { get } from 'node:http';
-import { POWERED_BY } from './middleware/poweredBy.ts';
-import type { HealthInfo } from './routes/health.ts';
-
-/** What answers on a port: a Spotlight sidecar (with its health, when readable), something else, or nothing. */
-export type ProbeResult = { kind: 'spotlight'; health: Partial<HealthInfo> } | { kind: 'other'; detail: string } | { kind: 'none' };
+import { readHealthAnswer, type SidecarProbe } from '@spotlight/envelope';
 
 /**
- * Asks `GET /health` on host:port whether a Spotlight sidecar (ours or the published one, which
- * also sends `X-Powered-By: spotlight-by-sentry`) is there. Bounded by `timeoutMs`.
+ * Asks `GET /health` on host:port what answers there (a Spotlight sidecar, ours or the published
+ * one; another program; or nothing usable), within `timeoutMs`.
  */
-export function probeSidecar(host: string, port: number, timeoutMs = 1000): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
+export function probeSidecar(host: string, port: number, timeoutMs = 1000): Promise<SidecarProbe> {
+  return new Promise<SidecarProbe>((resolve) => {
     let done = false;
-    const finish = (result: ProbeResult) => {
+    const finish = (result: SidecarProbe) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -27,26 +23,24 @@ export function probeSidecar(host: string, port: number, timeoutMs = 1000): Prom
         if (size <= 64 * 1024) chunks.push(chunk);
       });
       res.on('end', () => {
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          body = undefined;
-        }
-        const named = typeof body === 'object' && body !== null && (body as { name?: unknown }).name === 'spotlight';
-        if (res.headers['x-powered-by'] === POWERED_BY || named)
-          finish({ kind: 'spotlight', health: named ? (body as Partial<HealthInfo>) : {} });
-        else finish({ kind: 'other', detail: `it answered HTTP ${res.statusCode} to GET /health` });
+        const poweredBy = res.headers['x-powered-by'];
+        // A header sent twice is not ours.
+        finish(
+          readHealthAnswer(
+            res.statusCode ?? 0,
+            typeof poweredBy === 'string' ? poweredBy : undefined,
+            Buffer.concat(chunks).toString('utf8'),
+          ),
+        );
       });
-      res.on('error', () => finish({ kind: 'other', detail: 'its answer broke off' }));
+      res.on('error', () => finish({ kind: 'down', reason: 'its answer to GET /health broke off' }));
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      finish(
-        error.code === 'ECONNREFUSED'
-          ? { kind: 'none' }
-          : { kind: 'other', detail: `it does not speak HTTP (${error.code ?? error.message})` },
-      );
+      finish({
+        kind: 'down',
+        reason: error.code === 'ECONNREFUSED' ? 'nothing answers' : `it does not speak HTTP (${error.code ?? error.message})`,
+      });
     });
-    const timer = setTimeout(() => finish({ kind: 'other', detail: `it did not answer GET /health within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => finish({ kind: 'down', reason: `it did not answer GET /health within ${timeoutMs} ms` }), timeoutMs);
   });
 }

@@ -24,7 +24,7 @@ describe('RingBuffer', () => {
     const b = buffer({ maxEntries: 3 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) b.push({ id, size: 1 });
     expect(ids(b)).toEqual(['c', 'd', 'e']);
-    expect(b.length).toBe(3);
+    expect(b.size).toBe(3);
     expect(b.get('a')).toBeUndefined();
     expect(b.get('d')).toEqual({ id: 'd', size: 1 });
   });
@@ -56,10 +56,10 @@ describe('RingBuffer', () => {
     b.push({ id: 'new', size: 1 });
     clock.now = 1101;
     expect(ids(b)).toEqual(['new']);
-    expect(b.length).toBe(1);
+    expect(b.size).toBe(1);
     expect(b.get('old')).toBeUndefined();
     clock.now = 1151;
-    expect(b.length).toBe(0);
+    expect(b.size).toBe(0);
     expect(b.byteSize).toBe(0);
   });
 
@@ -83,7 +83,7 @@ describe('RingBuffer', () => {
     expect(b.push({ id: 'a', size: 1 })).toBe(0);
     expect(b.push({ id: 'b', size: 1 })).toBe(1);
     b.clear();
-    expect(b.length).toBe(0);
+    expect(b.size).toBe(0);
     expect(b.byteSize).toBe(0);
     expect(b.get('a')).toBeUndefined();
     expect(b.push({ id: 'c', size: 1 })).toBe(2);
@@ -95,7 +95,7 @@ describe('RingBuffer', () => {
   it('stays correct over many insertions (front compaction)', () => {
     const b = buffer({ maxEntries: 100 });
     for (let i = 0; i < 10_000; i++) b.push({ id: `k${i}`, size: 1 });
-    expect(b.length).toBe(100);
+    expect(b.size).toBe(100);
     expect(ids(b)[0]).toBe('k9900');
     expect(ids(b).at(-1)).toBe('k9999');
     expect(b.at(9950)?.id).toBe('k9950');

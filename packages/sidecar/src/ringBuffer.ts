@@ -38,14 +38,14 @@ export class RingBuffer<T> {
   private base = 0;
   private bytes = 0;
   private readonly index = new Map<string, number>();
-  private readonly now: () => number;
+  protected readonly now: () => number;
 
   constructor(private readonly options: RingBufferOptions<T>) {
     this.now = options.now ?? Date.now;
   }
 
   /** Number of entries held (after dropping expired ones). */
-  get length(): number {
+  get size(): number {
     this.expire();
     return this.slots.length - this.head;
   }

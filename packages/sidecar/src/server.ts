@@ -1,19 +1,19 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SidecarProbe } from '@spotlight/envelope';
 import { DEFAULT_CONFIG, type SidecarConfig } from './config.ts';
 import { EnvelopeStore } from './envelopeStore.ts';
 import { createForwarding, isOwnEndpoint } from './forwarding.ts';
-import type { RequestListener } from './hotPath.ts';
-import { createIdGenerator } from './ids.ts';
 import type { EnvelopeListener } from './ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { isLoopbackHostname } from './origins.ts';
-import type { AppDeps } from './pipeline.ts';
-import { type ProbeResult, probeSidecar } from './probe.ts';
-import { createRequestListener } from './requestListener.ts';
+import { probeSidecar } from './probe.ts';
 import type { ServerInfo } from './routes/health.ts';
+import { type AppDeps, createRoutes } from './routes.ts';
 import { VERSION } from './version.ts';
 import { ViewerHub } from './viewers.ts';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface SidecarOptions extends Partial<SidecarConfig> {
   readonly log?: Logger;
@@ -37,31 +37,31 @@ export interface Sidecar {
   readonly store: EnvelopeStore;
   readonly viewers: ViewerHub;
   /**
-   * Resolves once every address listens and the whole app is loaded (envelope ingest and /health
-   * work before). Never rejects: a failure is logged.
+   * Resolves once every address listens (every route works before, on the first). Never rejects:
+   * a failure is logged.
    */
   readonly ready: Promise<void>;
   /** Stops listening and ends every connection, SSE streams included. */
   close(): Promise<void>;
 }
 
-/** The port is taken. `existing` says whether a Spotlight sidecar holds it. */
 /** A --forward DSN points at the sidecar itself. */
 export class ForwardLoopError extends Error {
   override readonly name = 'ForwardLoopError';
 }
 
+/** The port is taken. `existing` says whether a Spotlight sidecar holds it. */
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
   constructor(
     readonly host: string,
     readonly port: number,
-    readonly existing: ProbeResult,
+    readonly existing: SidecarProbe,
   ) {
     super(
       existing.kind === 'spotlight'
-        ? `a Spotlight sidecar already runs on port ${port}${existing.health.pid ? ` (pid ${existing.health.pid})` : ''}`
-        : `port ${port} on ${host} is used by another program${existing.kind === 'other' ? ` (${existing.detail})` : ''}; pick another with --port`,
+        ? `a Spotlight sidecar already runs on port ${port}${existing.pid ? ` (pid ${existing.pid})` : ''}`
+        : `port ${port} on ${host} is used by another program (${existing.kind === 'other' ? `it answered HTTP ${existing.status} to GET /health` : existing.reason}); pick another with --port`,
     );
   }
 }
@@ -82,9 +82,7 @@ export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
   const log = options.log ?? createLogger({ debug: config.debug });
   const store = new EnvelopeStore(
     { maxEntries: config.maxEnvelopes, maxBytes: config.maxBufferBytes, maxAgeMs: config.maxAgeSeconds * 1000 },
-    createIdGenerator({ now }),
     now,
-    () => viewers.oldestFrameInFlight,
   );
   let lastActivity = now();
   const touch = () => {
@@ -125,7 +123,19 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const forwarding = await createForwarding(options.forward ?? [], log, options.forwardSampleRate);
   const deps = createSidecarDeps({ ...options, log, onEnvelope: [...(options.onEnvelope ?? []), ...forwarding.listeners] });
   const { config, viewers, store, info } = deps;
-  const listener = createRequestListener(deps);
+  // The routes are served on Express's router, without Express around it: Express's per-request
+  // work (it swaps the prototypes of every request and response) cost more CPU than storing the
+  // envelope, and loading it 100 ms of a cold start (bench/README.md). createApp is for embedding.
+  const routes = createRoutes(deps);
+  let quiet: QuietMoment | undefined;
+  const listener: RequestListener = (req, res) => {
+    quiet?.postpone();
+    routes(req, res, (error) => {
+      // Only an error in the error handler itself gets here.
+      log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      res.destroy();
+    });
+  };
   const hosts = config.host === undefined ? [...LOOPBACK] : [config.host];
   const servers: Server[] = [];
   const addresses: string[] = [];
@@ -152,11 +162,12 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   deps.setPort(port);
   let closing: Promise<void> | undefined;
 
-  // Envelopes to the first address are taken from here on. The other addresses and the rest of the
-  // app wait for the first quiet moment: loading Express blocks for about 100 ms, and binding ::1
-  // for over 10 (Node compiles its IPv6 address pattern on first use). Clients that resolve
-  // localhost to ::1 first fall back on 127.0.0.1 meanwhile.
-  const ready = listener.whenQuiet().then(async () => {
+  // Binding ::1 blocks for over 10 ms (Node compiles its IPv6 address pattern on first use): it
+  // waits for the first quiet moment, so that it does not delay the envelopes an SDK sends right
+  // after starting the sidecar. Clients that resolve localhost to ::1 first fall back on 127.0.0.1
+  // meanwhile.
+  quiet = quietMoment(QUIET_MS);
+  const ready = quiet.promise.then(async () => {
     for (const host of hosts.slice(1)) {
       if (closing) return;
       const server = createServer(listener);
@@ -169,7 +180,6 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
         log.debug(`not listening on ${host}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
     }
-    if (!closing) await listener.loadApp().catch(() => {}); // a failure is logged and answered by the listener
     // The CLI announces the sidecar only now: --idle-exit counts from here.
     deps.onActivity?.();
   });
@@ -187,7 +197,7 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(idleTimer);
-      listener.close();
+      quiet?.end();
       await ready;
       viewers.close();
       await Promise.all(
@@ -222,6 +232,39 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   }
 
   return { url, port, addresses, config, store, viewers, ready, close };
+}
+
+/** How long the server must go without a request to count as quiet. */
+const QUIET_MS = 50;
+
+interface QuietMoment {
+  readonly promise: Promise<void>;
+  /** Restarts the wait (a request came). */
+  postpone(): void;
+  /** Ends the wait at once (the sidecar is closing). */
+  end(): void;
+}
+
+/** The first moment, from now, when `quietMs` pass without a request. */
+function quietMoment(quietMs: number): QuietMoment {
+  let end = () => {};
+  const promise = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+    timer = undefined;
+    end();
+  }, quietMs);
+  timer.unref();
+  return {
+    promise,
+    postpone: () => timer?.refresh(),
+    end: () => {
+      clearTimeout(timer);
+      timer = undefined;
+      end();
+    },
+  };
 }
 
 /** SDKs keep their connection to the sidecar; Node's 5 s default would make them reconnect between bursts. */

@@ -1,12 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-
-/** What `--state-file` holds while the sidecar runs: how a tool that started it finds it. */
-export interface SidecarState {
-  readonly url: string;
-  readonly port: number;
-  readonly pid: number;
-  readonly startedAt: string;
-}
+import { parseSidecarState, type SidecarState } from '@spotlight/envelope';
 
 /** Writes atomically (temp file, then rename): a reader never sees half a file. */
 export function writeStateFile(path: string, state: SidecarState): void {
@@ -18,8 +11,7 @@ export function writeStateFile(path: string, state: SidecarState): void {
 /** Removes the file if it is still ours (another sidecar may have taken it over). */
 export function removeStateFile(path: string, pid: number): void {
   try {
-    const state = JSON.parse(readFileSync(path, 'utf8')) as Partial<SidecarState>;
-    if (state.pid === pid) rmSync(path, { force: true });
+    if (parseSidecarState(readFileSync(path, 'utf8'))?.pid === pid) rmSync(path, { force: true });
   } catch {
     // Already gone or unreadable: nothing of ours to remove.
   }

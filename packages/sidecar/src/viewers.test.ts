@@ -4,7 +4,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseEnvelope } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
 import { EnvelopeStore } from './envelopeStore.ts';
-import { createIdGenerator } from './ids.ts';
 import { silentLogger } from './logger.ts';
 import { eventEnvelope } from './test/payloads.ts';
 import { ViewerHub } from './viewers.ts';
@@ -18,8 +17,8 @@ class FakeResponse extends EventEmitter {
   get writableLength(): number {
     return this.unsent;
   }
-  write(chunk: Buffer): boolean {
-    this.writes.push(chunk.toString('utf8'));
+  write(chunk: Uint8Array): boolean {
+    this.writes.push(Buffer.from(chunk).toString('utf8'));
     return true;
   }
   cork(): void {
@@ -37,7 +36,7 @@ class FakeResponse extends EventEmitter {
 }
 
 function setup(options: { maxQueueBytes?: number } = {}) {
-  const store = new EnvelopeStore({ maxEntries: 100, maxBytes: 1e9, maxAgeMs: 1e9 }, createIdGenerator());
+  const store = new EnvelopeStore({ maxEntries: 100, maxBytes: 1e9, maxAgeMs: 1e9 });
   const hub = new ViewerHub({ store, maxViewers: 10, maxQueueBytes: options.maxQueueBytes ?? 1e9, heartbeatMs: 60_000, log: silentLogger });
   const ingest = (message: string) => {
     const bytes = eventEnvelope(message);
@@ -109,8 +108,8 @@ describe('ViewerHub', () => {
     const ids = Array.from({ length: 5 }, (_, i) => ingest(`m${i}`));
     await nextTurn();
     const res = new FakeResponse();
-    res.write = (chunk: Buffer) => {
-      res.writes.push(chunk.toString('utf8'));
+    res.write = (chunk: Uint8Array) => {
+      res.writes.push(Buffer.from(chunk).toString('utf8'));
       res.unsent += 600 * 1024; // two frames fill the 1 MiB replay window
       return false;
     };

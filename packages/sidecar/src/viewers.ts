@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_CLEAR_EVENT, sseFrame } from '@spotlight/envelope';
 import type { EnvelopeStore } from './envelopeStore.ts';
 import type { Logger } from './logger.ts';
-import { CLEAR_FRAME, HEARTBEAT_FRAME } from './sseFrames.ts';
 
 export interface ViewerHubOptions {
   readonly store: EnvelopeStore;
@@ -21,25 +21,23 @@ interface Viewer {
   closed: boolean;
   /** Sequence number of the next envelope this viewer needs. */
   nextSeq: number;
-  /**
-   * The first sequence number of each write whose callback has not come yet, oldest first: its
-   * socket still holds those frames. Writes complete in order, so one callback per write is enough.
-   */
-  readonly inFlight: number[];
 }
 
 interface Pending {
   readonly seq: number;
-  readonly frame: Buffer;
+  readonly frame: Uint8Array;
 }
+
+const CLEAR_FRAME = sseFrame({ event: SSE_CLEAR_EVENT, data: '{}' });
+const HEARTBEAT_FRAME = sseFrame({ comment: 'keep-alive' });
 
 /** Replay writes while fewer bytes than this are unsent, then waits for the socket to drain. */
 const REPLAY_WINDOW_BYTES = 1024 * 1024;
 
 /**
  * The SSE viewers. A new viewer first replays the buffer (after its Last-Event-ID), pacing itself
- * on the socket; then it is live and gets each new frame as it arrives. Frames are the buffer's
- * Buffers, shared by all viewers. A live viewer that stops reading is disconnected once its unsent
+ * on the socket; then it is live and gets each new frame as it arrives. Frames are the stored
+ * envelopes' own bytes, shared by all viewers. A live viewer that stops reading is disconnected once its unsent
  * bytes pass the limit, so it can neither hold memory nor slow the others; it may reconnect and
  * resume with Last-Event-ID.
  *
@@ -64,20 +62,6 @@ export class ViewerHub {
     return this.slowDisconnects;
   }
 
-  /**
-   * The lowest sequence number whose frame may still be read from memory: a broadcast waits for
-   * the end of the turn, or a viewer's socket has not yet handed it to the kernel. Infinity when
-   * no frame is in flight. The store carves an evicted envelope's memory again only below this.
-   */
-  get oldestFrameInFlight(): number {
-    let oldest = this.pending[0]?.seq ?? Number.POSITIVE_INFINITY;
-    for (const viewer of this.viewers) {
-      const seq = viewer.inFlight[0];
-      if (seq !== undefined && seq < oldest) oldest = seq;
-    }
-    return oldest;
-  }
-
   get isFull(): boolean {
     return this.viewers.size >= this.options.maxViewers;
   }
@@ -87,7 +71,7 @@ export class ViewerHub {
    * strictly after `lastEventId` (everything when it is unknown or absent), then goes live.
    */
   add(res: ServerResponse, lastEventId: string | undefined): void {
-    const viewer: Viewer = { res, replaying: true, closed: false, nextSeq: 0, inFlight: [] };
+    const viewer: Viewer = { res, replaying: true, closed: false, nextSeq: 0 };
     this.viewers.add(viewer);
     res.once('close', () => this.remove(viewer));
     this.startHeartbeat();
@@ -97,7 +81,7 @@ export class ViewerHub {
   }
 
   /** Sends a just-stored envelope's frame (`seq`: its sequence number in the store) to every live viewer, at the end of this turn. */
-  broadcast(frame: Buffer, seq: number): void {
+  broadcast(frame: Uint8Array, seq: number): void {
     if (this.viewers.size === 0) return;
     this.pending.push({ seq, frame });
     if (!this.flushScheduled) {
@@ -122,15 +106,10 @@ export class ViewerHub {
     for (const viewer of this.viewers) {
       // A viewer that finished its replay during this turn already has some of these.
       if (viewer.replaying || viewer.nextSeq > last) continue;
-      const frames: Buffer[] = [];
-      let first: number | undefined;
-      for (const { seq, frame } of pending) {
-        if (seq < viewer.nextSeq) continue;
-        first ??= seq;
-        frames.push(frame);
-      }
+      const frames: Uint8Array[] = [];
+      for (const { seq, frame } of pending) if (seq >= viewer.nextSeq) frames.push(frame);
       viewer.nextSeq = last + 1;
-      this.send(viewer, frames, first);
+      this.send(viewer, frames);
     }
   }
 
@@ -145,8 +124,8 @@ export class ViewerHub {
     this.viewers.clear();
   }
 
-  /** Writes frames to a viewer; `firstSeq`: the sequence number of the first, when they are stored envelopes' frames. */
-  private send(viewer: Viewer, frames: readonly Buffer[], firstSeq?: number): void {
+  /** Writes frames to a viewer, or disconnects it when it stopped reading. */
+  private send(viewer: Viewer, frames: readonly Uint8Array[]): void {
     const { res } = viewer;
     const unsent = res.writableLength;
     if (unsent > this.options.maxQueueBytes) {
@@ -155,26 +134,14 @@ export class ViewerHub {
       this.drop(viewer);
       return;
     }
-    const done = firstSeq === undefined ? undefined : this.track(viewer, firstSeq);
     if (frames.length === 1) {
-      res.write(frames[0], done);
+      res.write(frames[0] as Uint8Array);
       return;
     }
     // Corked writes leave as one writev.
     res.cork();
-    const last = frames.length - 1;
-    for (let i = 0; i < last; i++) res.write(frames[i]);
-    res.write(frames[last], done);
+    for (const frame of frames) res.write(frame);
     res.uncork();
-  }
-
-  /** Notes that frames from `firstSeq` on are being written; returns the write callback that clears it. */
-  private track(viewer: Viewer, firstSeq: number): () => void {
-    viewer.inFlight.push(firstSeq);
-    // Called once the kernel has the bytes, or with an error once the socket is gone: either way, they are no longer read.
-    return () => {
-      viewer.inFlight.shift();
-    };
   }
 
   private async replay(viewer: Viewer, from: number): Promise<void> {
@@ -189,7 +156,7 @@ export class ViewerHub {
         return;
       }
       const stored = store.at(seq);
-      if (stored) res.write(stored.frame, this.track(viewer, seq));
+      if (stored) res.write(stored.frame);
       seq++;
       if (res.writableLength >= REPLAY_WINDOW_BYTES) await drained(res);
     }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeWireEnvelope, parseEnvelope, utf8Decode, type WireEnvelope } from '@spotlight/envelope';
+import { encodeWireEnvelope, parseEnvelope, SSE_ENVELOPE_EVENT, sseFrame, utf8Decode, type WireEnvelope } from '@spotlight/envelope';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from '../../../envelope/src/test/fixtures.ts';
 import { connectSse, type SseClient } from './sseClient.ts';
@@ -40,11 +40,8 @@ function sseHead(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
 }
 
-function frame(id: string, data: string, event = 'application/x-sentry-envelope'): string {
-  return `id: ${id}\nevent: ${event}\n${data
-    .split('\n')
-    .map((line) => `data: ${line}`)
-    .join('\n')}\n\n`;
+function frame(id: string, data: string | Uint8Array, event = SSE_ENVELOPE_EVENT): string {
+  return utf8Decode(sseFrame({ id, event, data }));
 }
 
 /** Resolves when `predicate` holds, polling the event loop (bounded: fails after 5 s). */

@@ -1,9 +1,6 @@
-import { decodeWireEnvelope, SSE_ENVELOPE_EVENT, type WireEnvelope } from '@spotlight/envelope';
+import { decodeWireEnvelope, SSE_CLEAR_EVENT, SSE_ENVELOPE_EVENT, type WireEnvelope } from '@spotlight/envelope';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ConnectionState } from './store.ts';
-
-/** The event the sidecar sends to every viewer after `DELETE /clear`. */
-export const SSE_CLEAR_EVENT = 'spotlight.clear';
 
 export interface SseClientOptions {
   /** The stream's URL, e.g. `http://localhost:8969/stream`. */

@@ -1,14 +1,8 @@
-import type { WireEnvelope } from '@spotlight/envelope';
+import type { StoredEnvelope, WireEnvelope } from '@spotlight/envelope';
 import { createDeriver, type Derivation, type EnvelopeReader } from './derive.ts';
 
-/** One envelope as the overlay keeps it. Views build their selectors over `readonly StoredEnvelope[]`. */
-export interface StoredEnvelope {
-  /** The sidecar's id (sorts by time), or a local one for envelopes that did not come from a sidecar. */
-  readonly id: string;
-  /** When this page received it, in ms since the epoch. */
-  readonly receivedAt: number;
-  readonly envelope: WireEnvelope;
-}
+/** One envelope as the overlay keeps it (the protocol's viewer-side envelope). Views build their selectors over `readonly StoredEnvelope[]`. */
+export type { StoredEnvelope };
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

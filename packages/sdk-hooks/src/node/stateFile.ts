@@ -7,14 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseSidecarState, type SidecarState } from '@spotlight/envelope';
 import type { Env } from '../environment.ts';
 import { loopbackSidecarUrl } from '../url.ts';
-
-export interface SidecarState {
-  /** Base URL (validated: loopback only). */
-  readonly url: string;
-  readonly pid: number;
-}
 
 /** `SPOTLIGHT_STATE_FILE`, else `<user cache dir>/spotlight/sidecar.json`. */
 export function defaultStateFile(env: Env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
@@ -24,15 +19,15 @@ export function defaultStateFile(env: Env, platform: NodeJS.Platform = process.p
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'spotlight', 'sidecar.json');
 }
 
-/** The published sidecar, if the file exists, parses, names a loopback URL and a process that is alive. */
-export async function readState(path: string): Promise<SidecarState | undefined> {
-  let data: { url?: unknown; pid?: unknown };
+/** The published sidecar (its URL validated: loopback only), if the file exists, parses, names a loopback URL and a process that is alive. */
+export async function readState(path: string): Promise<Pick<SidecarState, 'url' | 'pid'> | undefined> {
+  let data: Pick<SidecarState, 'url' | 'pid'> | undefined;
   try {
-    data = JSON.parse(await readFile(path, 'utf8'));
+    data = parseSidecarState(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }
-  if (typeof data !== 'object' || data === null || typeof data.url !== 'string' || typeof data.pid !== 'number') return undefined;
+  if (data === undefined) return undefined;
   const url = loopbackSidecarUrl(data.url);
   if (!url || !isProcessAlive(data.pid)) return undefined;
   return { url, pid: data.pid };

@@ -1,12 +1,10 @@
+import { SPOTLIGHT_POWERED_BY } from '@spotlight/envelope';
 import type { Middleware } from './types.ts';
 
-/** The header existing Spotlight tools probe to recognize a running sidecar. */
-export const POWERED_BY = 'spotlight-by-sentry';
-
-/** Marks every response, refusals included, as coming from Spotlight. */
+/** Marks every response, refusals included, as coming from Spotlight (tools probe it to find a sidecar). */
 export function poweredBy(): Middleware {
   return (_req, res, next) => {
-    res.setHeader('X-Powered-By', POWERED_BY);
+    res.setHeader('X-Powered-By', SPOTLIGHT_POWERED_BY);
     next();
   };
 }

@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { parseContentEncoding } from '../contentEncoding.ts';
 import { HttpError } from '../httpError.ts';
 import { type BodyLimits, readBody } from '../readBody.ts';
-import type { Middleware } from './types.ts';
+import type { Middleware, SidecarRequest } from './types.ts';
 
 /**
  * Content types an envelope may arrive with: its own, `text/plain` (browser SDKs use it to avoid a
@@ -34,13 +33,13 @@ function mediaType(header: string | undefined): string {
 }
 
 /**
- * Reads the request body (checking content type, encoding and sizes) for `bodyOf(res)`: a
- * Buffer of the decompressed bytes. Body parsers from Express are not used: they buffer before
- * checking, and cannot count a decompression bomb's output or decode zstd.
+ * Reads the request body (checking content type, encoding and sizes) into `req.body`, a Buffer of
+ * the decompressed bytes, as Express's body parsers do. Those parsers are not used: they buffer
+ * before checking, and cannot count a decompression bomb's output or decode zstd.
  */
 export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<string>): Middleware {
   const accepted = [...contentTypes].filter((t) => t !== '').join(', ');
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const type = mediaType(req.headers['content-type']);
     if (!contentTypes.has(type)) {
       next(new HttpError(415, `Content-Type "${type.slice(0, 100)}" is not accepted here; send ${accepted} or none`));
@@ -54,19 +53,14 @@ export function readEnvelopeBody(limits: BodyLimits, contentTypes: ReadonlySet<s
       return;
     }
     readBody(req, encoding, limits).then((body) => {
-      (res as BodyCarrier)[BODY] = body;
+      req.body = body;
       next();
     }, next);
   };
 }
 
-/** Where the body waits for the handler: a symbol on the response, which both Express and the hot path have. */
-const BODY = Symbol('spotlight.body');
-type BodyCarrier = ServerResponse & { [BODY]?: Buffer };
-
-/** The body read by readEnvelopeBody. */
-export function bodyOf(res: ServerResponse): Buffer {
-  const body = (res as BodyCarrier)[BODY];
-  if (!body) throw new Error('readEnvelopeBody must run before this handler');
-  return body;
+/** The body readEnvelopeBody read; a route that uses it must be mounted after it. */
+export function bodyOf(req: SidecarRequest): Buffer {
+  if (!req.body) throw new Error('readEnvelopeBody must run before this handler');
+  return req.body;
 }

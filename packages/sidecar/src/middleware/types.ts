@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * A middleware over Node's own request and response. Express runs these unchanged (its Request and
- * Response extend them), and so does the hot-path dispatcher, which skips Express's router.
+ * The request as the sidecar's middleware see it: Node's own, plus what Express's router adds
+ * (`params`) and what readEnvelopeBody sets (`body`). Express's Request extends it, so the same
+ * functions run on an Express app and on a bare router.
  */
+export interface SidecarRequest extends IncomingMessage {
+  readonly params?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The decompressed body, once readEnvelopeBody has read it. */
+  body?: Buffer;
+}
+
 export type Next = (error?: unknown) => void;
-export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
-export type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: Next) => void;
+export type Middleware = (req: SidecarRequest, res: ServerResponse, next: Next) => void;
+export type ErrorMiddleware = (error: unknown, req: SidecarRequest, res: ServerResponse, next: Next) => void;

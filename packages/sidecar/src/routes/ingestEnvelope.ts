@@ -6,11 +6,12 @@ import { sendJson } from './sendJson.ts';
 
 /**
  * `POST /stream` (the SDKs' `spotlight` option) and `POST /api/:projectId/envelope/` (a DSN that
- * points at the sidecar): stores the envelope and answers `{"id": ...}` at once, so SDKs never back off.
+ * points at the sidecar), after readEnvelopeBody: stores the envelope and answers `{"id": ...}` at
+ * once, so SDKs never back off. A bad envelope throws EnvelopeParseError: errorHandler answers 400.
  */
 export function ingestEnvelope(ingest: Ingest): Middleware {
   return (req, res) => {
-    const { id } = ingest(bodyOf(res), inferSource(req.headers), req.headers.origin);
+    const { id } = ingest(bodyOf(req), inferSource(req.headers), req.headers.origin);
     sendJson(res, 200, { id });
   };
 }

@@ -8,7 +8,7 @@ import { sendJson } from './sendJson.ts';
 /** `POST /api/:projectId/store/`: a legacy JSON event, stored as an envelope with one event item. */
 export function storeEvent(ingest: Ingest): Middleware {
   return (req, res) => {
-    const { id } = ingest(legacyEventToEnvelope(bodyOf(res)), inferSource(req.headers));
+    const { id } = ingest(legacyEventToEnvelope(bodyOf(req)), inferSource(req.headers));
     sendJson(res, 200, { id });
   };
 }

@@ -1,24 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { RequestHandler } from 'express';
+import type { Middleware } from '../middleware/types.ts';
 import type { ServerInfo } from './health.ts';
 
 /**
- * `GET /`: the overlay as a full page when it is built (`<overlayDir>/index.html`); otherwise a
- * page that explains how to send events here. Checked per request: the overlay may be built while
- * the sidecar runs.
+ * `GET /` while the overlay is not built (overlayFiles serves its index.html once it is): a page
+ * that explains how to send events here.
  */
-export function overlayPage(overlayDir: string | undefined, info: ServerInfo): RequestHandler {
-  return (req, res, next) => {
-    const index = overlayDir === undefined ? undefined : join(overlayDir, 'index.html');
-    if (index !== undefined && existsSync(index)) {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index, { cacheControl: false }, (error) => {
-        if (error) next(error);
-      });
-      return;
-    }
-    const page = connectPage(info.port(), info.version);
+export function connectPage(info: ServerInfo): Middleware {
+  return (req, res) => {
+    const page = connectPageHtml(info.port(), info.version);
     res.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': Buffer.byteLength(page),
@@ -29,7 +18,7 @@ export function overlayPage(overlayDir: string | undefined, info: ServerInfo): R
 }
 
 /** The page shown until the overlay is built. Static text: only numbers are interpolated. */
-export function connectPage(port: number, version: string): string {
+export function connectPageHtml(port: number, version: string): string {
   const base = `http://localhost:${port}`;
   const safeVersion = version.replace(/[^\w.+-]/g, '');
   return `<!doctype html>
