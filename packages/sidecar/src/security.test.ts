@@ -155,4 +155,43 @@ describe('origins and CORS', () => {
     const answer = await request(sidecar.port, { headers: { Host: 'devbox:8969', Origin: 'http://devbox:8969' } });
     expect(answer.status).toBe(200);
   });
+
+  it('refuses cross-site requests without Origin (a <script src>, <img> or <iframe> on another site) on every route', async () => {
+    const sidecar = await start();
+    const noCors = (dest: string) => ({ 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': dest });
+    const refused = [
+      await request(sidecar.port, { path: '/stream', headers: noCors('script') }),
+      await request(sidecar.port, { path: '/health', headers: noCors('image') }),
+      await request(sidecar.port, { path: '/assets/main.js', headers: noCors('script') }),
+      await request(sidecar.port, { path: '/envelope/x', headers: noCors('image') }),
+      await request(sidecar.port, {
+        path: '/',
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
+      }),
+    ];
+    expect(refused.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(refused[0]?.text).toBe(
+      'cross-site request without Origin (Sec-Fetch-Site: cross-site, Sec-Fetch-Mode: no-cors) is not allowed: Spotlight accepts pages on localhost, 127.0.0.1 and [::1] only; a page of another origin must use fetch or EventSource and be started with --allowed-origin\n',
+    );
+    // No stream was opened for the <script>.
+    expect(JSON.parse((await request(sidecar.port, {})).text).viewers).toBe(0);
+  });
+
+  it('lets through what a user opens, same-site pages, and allowed origins reading across sites', async () => {
+    const sidecar = await start({ allowedOrigins: ['https://app.example.test'] });
+    const passed = [
+      // A link followed from another site opens the page in a tab: that site cannot read it.
+      await request(sidecar.port, {
+        path: '/',
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' },
+      }),
+      await request(sidecar.port, { path: '/health', headers: { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' } }),
+      await request(sidecar.port, { path: '/health', headers: { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' } }),
+      await request(sidecar.port, {
+        path: '/health',
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors', Origin: 'https://app.example.test' },
+      }),
+    ];
+    expect(passed.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+  });
 });
