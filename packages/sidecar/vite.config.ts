@@ -5,8 +5,9 @@ import { defineConfig, type Plugin } from 'vite';
 
 // An SSR (Node) library build of the two entry points into dist/: cli.cjs (the `spotlight` bin,
 // with its shebang, executable) and index.cjs (createApp, startSidecar...). Bundled:
-// @spotlight/envelope (TypeScript only), uuid (ES modules only), @bufbuild/protobuf (a
-// devDependency: only the OTLP chunk uses it), and router with its dependencies: the CLI serves
+// @spotlight/envelope (TypeScript only), uuid (ES modules only), what forward.ts uses of
+// @sentry/core and @bufbuild/protobuf (devDependencies: only the forward and OTLP chunks use
+// them), and router with its dependencies: the CLI serves
 // its routes on router from its first request, and router's fourteen module files to resolve and
 // read cost a cold start more than one chunk (bench/README.md); `debug`, which router calls, is
 // replaced by noDebug.cjs. Node built-ins and the runtime dependencies stay imports. app.ts
@@ -75,6 +76,7 @@ export default defineConfig({
       'eventsource-parser',
       '@bufbuild/protobuf',
       /^@jridgewell\//,
+      '@sentry/core',
       'uuid',
       'router',
       'depd',

@@ -11,7 +11,7 @@ import {
   utf8Decode,
 } from '@spotlight/envelope';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authHeader, createForwarder, envelopeEndpoint, type Forwarder, parseDsn, parseRateLimits } from './forward.ts';
+import { createForwarder, envelopeUrl, type Forwarder, parseDsn } from './forward.ts';
 
 interface Received {
   readonly path: string;
@@ -84,22 +84,22 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('parseDsn', () => {
-  it('reads Sentry DSNs, with a path and a secret, and gives the envelope endpoint and auth header', () => {
+  it('reads Sentry DSNs, with a path and a secret, and gives the envelope endpoint with its authentication', () => {
     const dsn = parseDsn('https://abc@o1.ingest.sentry.io/123');
     expect(dsn).toEqual({
       protocol: 'https',
       publicKey: 'abc',
-      secretKey: undefined,
+      pass: '',
       host: 'o1.ingest.sentry.io',
       port: '',
       path: '',
       projectId: '123',
     });
-    expect(envelopeEndpoint(dsn)).toBe('https://o1.ingest.sentry.io/api/123/envelope/');
-    expect(authHeader(dsn)).toBe('Sentry sentry_version=7, sentry_key=abc, sentry_client=spotlight-sidecar/0.1.0');
+    expect(envelopeUrl(dsn)).toBe(
+      'https://o1.ingest.sentry.io/api/123/envelope/?sentry_version=7&sentry_key=abc&sentry_client=spotlight-sidecar%2F0.1.0',
+    );
     const withPath = parseDsn('http://k:s@[::1]:9000/relay/7');
-    expect(envelopeEndpoint(withPath)).toBe('http://[::1]:9000/relay/api/7/envelope/');
-    expect(authHeader(withPath)).toContain('sentry_secret=s');
+    expect(envelopeUrl(withPath)).toMatch(/^http:\/\/\[::1\]:9000\/relay\/api\/7\/envelope\/\?sentry_version=7&sentry_key=k&/);
   });
 
   it('refuses what is not a DSN with a one-line reason', () => {
@@ -108,27 +108,6 @@ describe('parseDsn', () => {
     expect(() => parseDsn('https://host/1')).toThrow('missing public key');
     expect(() => parseDsn('https://k@host/')).toThrow('project id must be a number');
     expect(() => createForwarder({ dsn: 'https://k@host/1', sampleRate: 2 })).toThrow('invalid sample rate 2');
-  });
-});
-
-describe('parseRateLimits', () => {
-  it('reads categories and all-category limits from X-Sentry-Rate-Limits', () => {
-    const headers = new Headers({ 'x-sentry-rate-limits': '60:transaction;span:organization, 2700::organization:quota' });
-    expect(parseRateLimits(200, headers, 1000)).toEqual(
-      new Map([
-        ['transaction', 61_000],
-        ['span', 61_000],
-        ['*', 2_701_000],
-      ]),
-    );
-  });
-
-  it('falls back to Retry-After (seconds or date) and then 60s for a bare 429', () => {
-    expect(parseRateLimits(429, new Headers({ 'retry-after': '30' }), 0)).toEqual(new Map([['*', 30_000]]));
-    const date = new Date(90_000).toUTCString();
-    expect(parseRateLimits(429, new Headers({ 'retry-after': date }), 0)).toEqual(new Map([['*', 90_000]]));
-    expect(parseRateLimits(429, new Headers(), 5)).toEqual(new Map([['*', 60_005]]));
-    expect(parseRateLimits(200, new Headers({ 'retry-after': '30' }), 0)).toEqual(new Map());
   });
 });
 
@@ -141,8 +120,7 @@ describe('createForwarder', () => {
     await until(() => f.stats().sent === 1);
     expect(upstream.received).toHaveLength(1);
     const [got] = upstream.received;
-    expect(got?.path).toBe('/api/42/envelope/');
-    expect(got?.headers['x-sentry-auth']).toBe('Sentry sentry_version=7, sentry_key=public, sentry_client=spotlight-sidecar/0.1.0');
+    expect(got?.path).toBe('/api/42/envelope/?sentry_version=7&sentry_key=public&sentry_client=spotlight-sidecar%2F0.1.0');
     expect(got?.headers['content-type']).toBe('application/x-sentry-envelope');
     expect(utf8Decode(got?.bytes ?? new Uint8Array())).toBe(utf8Decode(bytes));
     expect(f.stats()).toEqual({ sent: 1, dropped: 0, rateLimited: 0, failed: 0, sampledOut: 0 });

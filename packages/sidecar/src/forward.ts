@@ -4,6 +4,17 @@
  * sampling keeps, and must respect the upstream's rate limits without retrying in a loop.
  */
 import {
+  type DataCategory,
+  type DsnComponents,
+  dsnFromString,
+  type EnvelopeItemType,
+  envelopeItemTypeToDataCategory,
+  getEnvelopeEndpointWithUrlEncodedAuth,
+  isRateLimited,
+  type RateLimits,
+  updateRateLimits,
+} from '@sentry/core';
+import {
   createEnvelope,
   type Envelope,
   type EnvelopeHeaders,
@@ -14,116 +25,39 @@ import {
   TRACE_ITEM_TYPES,
   traceSampleRand,
 } from '@spotlight/envelope';
-
-export interface Dsn {
-  readonly protocol: 'http' | 'https';
-  readonly publicKey: string;
-  readonly secretKey: string | undefined;
-  readonly host: string;
-  readonly port: string;
-  /** Path before the project id, without a trailing slash ('' for Sentry's own DSNs). */
-  readonly path: string;
-  readonly projectId: string;
-}
+import { VERSION } from './version.ts';
 
 export class DsnError extends Error {
   override readonly name = 'DsnError';
 }
 
-/** Parses `protocol://public[:secret]@host[:port]/[path/]project`; throws DsnError with a one-line reason. */
-export function parseDsn(dsn: string): Dsn {
+/**
+ * Parses a DSN with @sentry/core. It tells only whether a DSN is valid (and prints why it is not
+ * to the console), so the common mistakes are named here first, in a one-line reason.
+ */
+export function parseDsn(dsn: string): DsnComponents {
   let url: URL;
   try {
     url = new URL(dsn);
   } catch {
     throw new DsnError(`invalid DSN "${dsn}": not a URL`);
   }
-  const protocol = url.protocol.slice(0, -1);
-  if (protocol !== 'http' && protocol !== 'https') throw new DsnError(`invalid DSN "${dsn}": protocol must be http or https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DsnError(`invalid DSN "${dsn}": protocol must be http or https`);
   if (!url.username) throw new DsnError(`invalid DSN "${dsn}": missing public key`);
-  const segments = url.pathname.split('/').filter(Boolean);
-  const projectId = segments.pop();
-  if (!projectId || !/^\d+$/.test(projectId)) throw new DsnError(`invalid DSN "${dsn}": project id must be a number`);
-  return {
-    protocol,
-    publicKey: decodeURIComponent(url.username),
-    secretKey: url.password ? decodeURIComponent(url.password) : undefined,
-    host: url.hostname,
-    port: url.port,
-    path: segments.length ? `/${segments.join('/')}` : '',
-    projectId,
-  };
+  if (!/\/\d+\/?$/.test(url.pathname)) throw new DsnError(`invalid DSN "${dsn}": project id must be a number`);
+  const components = dsnFromString(dsn);
+  if (!components) throw new DsnError(`invalid DSN "${dsn}"`);
+  return components;
 }
 
-export function envelopeEndpoint(dsn: Dsn): string {
-  const host = dsn.host.includes(':') && !dsn.host.startsWith('[') ? `[${dsn.host}]` : dsn.host;
-  return `${dsn.protocol}://${host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}/api/${dsn.projectId}/envelope/`;
+/** Where a forwarder posts: the DSN's envelope endpoint, with its authentication in the query (as Sentry's browser SDKs send it). */
+export function envelopeUrl(dsn: DsnComponents): string {
+  return getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, { name: 'spotlight-sidecar', version: VERSION });
 }
 
-export function authHeader(dsn: Dsn, client = 'spotlight-sidecar/0.1.0'): string {
-  const parts = ['sentry_version=7', `sentry_key=${dsn.publicKey}`, `sentry_client=${client}`];
-  if (dsn.secretKey) parts.push(`sentry_secret=${dsn.secretKey}`);
-  return `Sentry ${parts.join(', ')}`;
-}
-
-/** Sentry's data category of an item, the unit rate limits are expressed in. */
-export function itemCategory(type: string): string {
-  return ITEM_CATEGORIES[type] ?? 'default';
-}
-
-const ITEM_CATEGORIES: Readonly<Record<string, string>> = {
-  event: 'error',
-  transaction: 'transaction',
-  span: 'span',
-  log: 'log_item',
-  session: 'session',
-  sessions: 'session',
-  attachment: 'attachment',
-  client_report: 'internal',
-  user_report: 'default',
-  profile: 'profile',
-  profile_chunk: 'profile_chunk',
-  replay_event: 'replay',
-  replay_recording: 'replay',
-  replay_video: 'replay',
-  check_in: 'monitor',
-  feedback: 'feedback',
-  raw_security: 'security',
-  metric: 'metric',
-  trace_metric: 'trace_metric',
-  statsd: 'metric_bucket',
-};
-
-const ALL_CATEGORIES = '*';
-const DEFAULT_RETRY_AFTER_MS = 60_000;
-
-/**
- * Reads `X-Sentry-Rate-Limits` (`<seconds>:<cat;cat>:<scope>[:...], ...`, no categories = all) and,
- * for a 429 without it, `Retry-After` (seconds or an HTTP date). Returns category -> until (ms).
- */
-export function parseRateLimits(status: number, headers: { get(name: string): string | null }, now: number): Map<string, number> {
-  const out = new Map<string, number>();
-  const limits = headers.get('x-sentry-rate-limits');
-  if (limits) {
-    for (const limit of limits.split(',')) {
-      const [seconds, categories = ''] = limit.trim().split(':');
-      const delay = Number(seconds);
-      const until = now + (Number.isFinite(delay) && delay >= 0 ? delay * 1000 : DEFAULT_RETRY_AFTER_MS);
-      const list = categories.split(';').filter(Boolean);
-      for (const category of list.length ? list : [ALL_CATEGORIES]) out.set(category, Math.max(out.get(category) ?? 0, until));
-    }
-  } else if (status === 429) {
-    out.set(ALL_CATEGORIES, now + retryAfterMs(headers.get('retry-after'), now));
-  }
-  return out;
-}
-
-function retryAfterMs(value: string | null, now: number): number {
-  if (!value) return DEFAULT_RETRY_AFTER_MS;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : DEFAULT_RETRY_AFTER_MS;
+/** Sentry's data category of an item type, the unit rate limits are expressed in. */
+function itemCategory(type: string): DataCategory {
+  return envelopeItemTypeToDataCategory(type as EnvelopeItemType);
 }
 
 export interface ForwarderOptions {
@@ -175,8 +109,9 @@ interface Outgoing {
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const dsn = parseDsn(options.dsn);
-  const endpoint = envelopeEndpoint(dsn);
-  const auth = authHeader(dsn);
+  const url = envelopeUrl(dsn);
+  // What logs and messages show: the endpoint without the key.
+  const endpoint = url.slice(0, url.indexOf('?'));
   const parsedRate = options.sampleRate === undefined ? 1 : parseSampleRate(options.sampleRate);
   if (parsedRate === undefined) throw new DsnError(`invalid sample rate ${String(options.sampleRate)}: must be in [0, 1]`);
   const sampleRate: number = parsedRate;
@@ -189,17 +124,13 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const target = `${dsn.host}${dsn.port ? `:${dsn.port}` : ''}`;
 
   const counts = { sent: 0, dropped: 0, rateLimited: 0, failed: 0, sampledOut: 0 };
-  const rateLimits = new Map<string, number>();
+  let rateLimits: RateLimits = {};
   const queue: Outgoing[] = [];
   const inFlight = new Set<Promise<void>>();
   let closed = false;
   let consecutiveFailures = 0;
   let backoffUntil = 0;
   let rateLimitLogged = false;
-
-  function isLimited(category: string, at: number): boolean {
-    return (rateLimits.get(category) ?? 0) > at || (rateLimits.get(ALL_CATEGORIES) ?? 0) > at;
-  }
 
   function forward(envelope: Envelope, bytes: Uint8Array): void {
     try {
@@ -232,7 +163,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       if (TRACE_ITEM_TYPES.has(type) && !keepTrace) {
         counts.sampledOut++;
         changed = true;
-      } else if (isLimited(itemCategory(type), at)) {
+      } else if (isRateLimited(rateLimits, itemCategory(type), at)) {
         counts.rateLimited++;
         changed = true;
       } else {
@@ -288,9 +219,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   async function send({ body, items }: Outgoing): Promise<void> {
     let response: Response;
     try {
-      response = await doFetch(endpoint, {
+      response = await doFetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-sentry-envelope', 'X-Sentry-Auth': auth },
+        headers: { 'Content-Type': 'application/x-sentry-envelope' },
         body: body as Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -301,15 +232,20 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     // Drain the body so the connection can be reused; its content does not matter.
     await response.arrayBuffer().catch(() => undefined);
     const at = now();
-    const limits = parseRateLimits(response.status, response.headers, at);
-    for (const [category, until] of limits) rateLimits.set(category, Math.max(rateLimits.get(category) ?? 0, until));
-    if (limits.size && !rateLimitLogged) {
+    const headers = {
+      'x-sentry-rate-limits': response.headers.get('x-sentry-rate-limits'),
+      'retry-after': response.headers.get('retry-after'),
+    };
+    const updated = updateRateLimits(rateLimits, { statusCode: response.status, headers }, at);
+    const limited = Object.entries(updated).filter(([category, until]) => until !== rateLimits[category] && until > at);
+    rateLimits = updated;
+    if (limited.length > 0 && !rateLimitLogged) {
       rateLimitLogged = true;
-      const what = [...limits].map(
-        ([category, until]) => `${category === ALL_CATEGORIES ? 'everything' : category} for ${Math.ceil((until - at) / 1000)}s`,
+      const what = limited.map(
+        ([category, until]) => `${category === 'all' ? 'everything' : category} for ${Math.ceil((until - at) / 1000)}s`,
       );
       log(`forward to ${target}: rate limited (${what.join(', ')}); dropping those until then`);
-    } else if (!limits.size) {
+    } else if (limited.length === 0) {
       rateLimitLogged = false;
     }
     if (response.status === 429) {
