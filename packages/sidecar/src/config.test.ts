@@ -148,6 +148,11 @@ describe('resolveConfig', () => {
     expect(configError(['--nope'])).toBe('unknown option --nope (see --help)');
     expect(configError(['8969'])).toBe('unexpected argument "8969" (see --help)');
     expect(configError(['-A', '*'])).toBe('--allowed-origin "*" is refused: list the origins that may read your events');
+    expect(configError(['--debug=yes'])).toBe('--debug takes no value (see --help)');
+    expect(configError(['--max-items', '-3'])).toBe(
+      '--max-items needs a value; write --max-items=<value> for one that starts with "-" (see --help)',
+    );
+    expect(configError(['--max-items=-3'])).toBe('--max-items: expected a whole number above 0, got "-3"');
   });
 
   it('raises the decompressed limit to the raw one (an uncompressed body is both)', () => {

@@ -1,7 +1,9 @@
 /**
  * The sidecar's configuration: one table of options, each a CLI flag and an environment variable
- * with a documented default. `--help` and the README are written from the same table.
+ * with a documented default. `--help`, the README and node:util's parseArgs options are made from
+ * the same table.
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export interface SidecarConfig {
   /** TCP port; 0 picks a free one. */
@@ -362,6 +364,41 @@ function parseValue(spec: OptionSpec, text: string, from: string): unknown {
 
 export type ResolvedCli = SidecarConfig & { readonly action: CliAction };
 
+/** The OPTIONS table as node:util's parseArgs takes it (options named by their long flag). */
+const PARSE_OPTIONS: ParseArgsConfig['options'] = {
+  ...Object.fromEntries(
+    OPTIONS.map((spec) => [
+      spec.flag.slice(2),
+      {
+        type: spec.kind === 'flag' ? 'boolean' : 'string',
+        multiple: spec.kind === 'list',
+        ...(spec.short ? { short: spec.short.slice(1) } : {}),
+      },
+    ]),
+  ),
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+};
+
+/** parseArgs's refusals, in one line that names the flag and points to --help. */
+function argvProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const flag = /(--[\w-]+)/.exec(quoted)?.[1] ?? quoted;
+  switch ((error as { code?: string }).code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted} (see --help)`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${JSON.stringify(quoted)} (see --help)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (message.includes('does not take an argument')) return `${flag} takes no value (see --help)`;
+      if (message.includes('ambiguous')) return `${flag} needs a value; write ${flag}=<value> for one that starts with "-" (see --help)`;
+      return `${flag} needs a value (see --help)`;
+    default:
+      return `${message.split('\n')[0]} (see --help)`;
+  }
+}
+
 /**
  * Resolves the configuration from CLI arguments (without `node` and the script) and environment
  * variables. Flags win over the environment, which wins over the defaults. Throws ConfigError with
@@ -374,42 +411,20 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     if (raw !== undefined && raw !== '') values[spec.key] = parseValue(spec, raw, spec.env);
   }
 
-  let action: CliAction = 'run';
-  const fromFlags = new Map<keyof SidecarConfig, unknown>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '-h' || arg === '--help') {
-      action = 'help';
-      continue;
-    }
-    if (arg === '-v' || arg === '--version') {
-      if (action !== 'help') action = 'version';
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = OPTIONS.find((o) => o.flag === name || o.short === name);
-    if (!spec) {
-      throw new ConfigError(
-        arg.startsWith('-') ? `unknown option ${name} (see --help)` : `unexpected argument ${JSON.stringify(arg)} (see --help)`,
-      );
-    }
-    let text: string;
-    if (eq > 0) text = arg.slice(eq + 1);
-    else if (spec.kind === 'flag') text = 'true';
-    else {
-      const next = argv[i + 1];
-      if (next === undefined) throw new ConfigError(`${name} needs a value (see --help)`);
-      text = next;
-      i++;
-    }
-    const value = parseValue(spec, text, name);
-    if (spec.kind === 'list') {
-      const before = (fromFlags.get(spec.key) as string[] | undefined) ?? [];
-      fromFlags.set(spec.key, [...before, ...(value as string[])]);
-    } else fromFlags.set(spec.key, value);
+  let flags: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options: PARSE_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new ConfigError(argvProblem(error));
   }
-  for (const [key, value] of fromFlags) values[key] = value;
+  for (const spec of OPTIONS) {
+    const given = flags[spec.flag.slice(2)];
+    if (given === undefined) continue;
+    if (typeof given === 'boolean') values[spec.key] = given;
+    else if (Array.isArray(given)) values[spec.key] = given.flatMap((text) => parseValue(spec, String(text), spec.flag) as string[]);
+    else values[spec.key] = parseValue(spec, given, spec.flag);
+  }
+  const action: CliAction = flags.help ? 'help' : flags.version ? 'version' : 'run';
 
   const config = values as unknown as SidecarConfig;
   if (config.maxDecompressedBytes < config.maxBodyBytes) {
