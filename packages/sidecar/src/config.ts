@@ -182,7 +182,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SPOTLIGHT_MAX_BUFFER_BYTES',
     kind: 'size',
     shownDefault: '16MiB',
-    help: 'bytes kept for replay (each envelope and its SSE frame share their bytes)',
+    help: 'bytes kept for replay (each envelope counts its bytes and its SSE frame)',
   },
   {
     key: 'maxAgeSeconds',
