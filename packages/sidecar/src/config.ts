@@ -182,7 +182,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SPOTLIGHT_MAX_BUFFER_BYTES',
     kind: 'size',
     shownDefault: '16MiB',
-    help: 'bytes kept for replay (each envelope counts its bytes and its SSE frame)',
+    help: 'bytes kept for replay (envelopes as received, decompressed)',
   },
   {
     key: 'maxAgeSeconds',

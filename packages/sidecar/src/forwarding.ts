@@ -23,7 +23,7 @@ export async function createForwarding(dsns: readonly string[], log: Logger, sam
   for (const forwarder of forwarders) log.info(`forwarding every envelope to ${forwarder.endpoint}${sampled}`);
   return {
     endpoints: forwarders.map((forwarder) => forwarder.endpoint),
-    listeners: forwarders.map((forwarder) => (stored: IngestedEnvelope) => forwarder.forward(stored.envelope, stored.raw)),
+    listeners: forwarders.map((forwarder) => (stored: IngestedEnvelope) => forwarder.forward(stored.envelope, stored.bytes)),
     close: async () => {
       await Promise.all(forwarders.map((forwarder) => forwarder.close()));
     },

@@ -5,9 +5,9 @@ import { v7 } from 'uuid';
  * Envelope ids: UUIDv7 (RFC 9562) strings such as `01a20cbc-ce25-712a-bd13-d0cf28acc58e`, the form
  * the published sidecar uses, laid out by uuid's v7. They sort by time as plain strings: within a
  * millisecond (and when the clock steps back) a sequence keeps ids of one generator increasing,
- * as uuid's own v7() does. That v7() draws 16 random bytes from the system per id (12 µs here, more
- * than the frame costs; see bench/README.md), so random bytes are drawn here in batches, and the
- * clock is the sidecar's (injectable).
+ * as uuid's own v7() does. That v7() draws 16 random bytes from the system per id, which cost more
+ * than building the envelope's frame (bench/README.md), so random bytes are drawn here in batches,
+ * and the clock is the sidecar's (injectable).
  */
 export type IdGenerator = () => string;
 

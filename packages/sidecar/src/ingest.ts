@@ -36,7 +36,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     viewers.broadcast(ingested.frame, ingested.seq);
     onActivity?.();
     if (log.debugEnabled) {
-      log.debug(`envelope ${ingested.id} from ${source}: ${bytes.byteLength} bytes, items: ${envelope.items.map((i) => i.header.type).join(', ') || 'none'}`);
+      log.debug(
+        `envelope ${ingested.id} from ${source}: ${bytes.byteLength} bytes, items: ${envelope.items.map((i) => i.header.type).join(', ') || 'none'}`,
+      );
     }
     for (const listener of listeners) {
       try {

@@ -43,10 +43,10 @@ export interface AppDeps {
 export type Routes = import('router').Router;
 
 /**
- * Every middleware and route of the sidecar, in the order a request meets them. They are plain
- * Node middleware mounted on Express's router: createApp (app.ts) serves them inside Express, and
- * startSidecar serves the same router before Express has loaded (see the README's Cold start).
- * A new route is one line here; its handler is a file in routes/.
+ * Every middleware and route of the sidecar, in the order a request meets them: plain Node
+ * middleware on Express's router. startSidecar serves this router as it is; createApp (app.ts)
+ * puts it in an Express app, for embedding. A new route is one line here, its handler a file in
+ * routes/; a format that is not an envelope converts its body and calls the same `ingest`.
  */
 export function createRoutes(deps: AppDeps): Routes {
   const { config, store, viewers, log, info } = deps;
@@ -72,8 +72,9 @@ export function createRoutes(deps: AppDeps): Routes {
   routes.use(cors());
 
   // Envelope ingest: the body is read into req.body (content type, encoding and size limits), then stored.
-  routes.post('/stream', readEnvelopeBody(limits, ENVELOPE_CONTENT_TYPES), ingestEnvelope(ingest));
-  routes.post('/api/:projectId/envelope', readEnvelopeBody(limits, ENVELOPE_CONTENT_TYPES), ingestEnvelope(ingest)); // trailing slash optional
+  const readEnvelope = readEnvelopeBody(limits, ENVELOPE_CONTENT_TYPES);
+  routes.post('/stream', readEnvelope, ingestEnvelope(ingest));
+  routes.post('/api/:projectId/envelope', readEnvelope, ingestEnvelope(ingest)); // trailing slash optional
   routes.post('/api/:projectId/store', readEnvelopeBody(limits, STORE_CONTENT_TYPES), storeEvent(ingest));
   // OTLP/HTTP: traces and logs become envelopes and take the same ingest path (otlp/route.ts).
   const otlp = { ingest, limits, maxItems: config.maxItems, log };

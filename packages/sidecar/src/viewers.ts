@@ -36,8 +36,8 @@ const REPLAY_WINDOW_BYTES = 1024 * 1024;
 
 /**
  * The SSE viewers. A new viewer first replays the buffer (after its Last-Event-ID), pacing itself
- * on the socket; then it is live and gets each new frame as it arrives. Frames are the stored
- * envelopes' own bytes, shared by all viewers. A live viewer that stops reading is disconnected once its unsent
+ * on the socket; then it is live and gets each new frame as it arrives. A live envelope's frame is
+ * built once and shared by all viewers; a replay builds the frames it sends. A live viewer that stops reading is disconnected once its unsent
  * bytes pass the limit, so it can neither hold memory nor slow the others; it may reconnect and
  * resume with Last-Event-ID.
  *
@@ -156,7 +156,7 @@ export class ViewerHub {
         return;
       }
       const stored = store.at(seq);
-      if (stored) res.write(stored.frame);
+      if (stored) res.write(store.frame(stored));
       seq++;
       if (res.writableLength >= REPLAY_WINDOW_BYTES) await drained(res);
     }

@@ -1,5 +1,5 @@
 import { SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
-import type { EnvelopeStore } from '../envelopeStore.ts';
+import { bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
 import { HttpError } from '../httpError.ts';
 import type { Middleware } from '../middleware/types.ts';
 
@@ -9,11 +9,12 @@ export function envelopeById(store: EnvelopeStore): Middleware {
     const id = String(req.params?.id);
     const stored = store.get(id);
     if (!stored) throw new HttpError(404, `no envelope ${JSON.stringify(id.slice(0, 100))} in the buffer (unknown, cleared or evicted)`);
+    const bytes = bytesOf(stored.raw);
     res.writeHead(200, {
       'Content-Type': SSE_ENVELOPE_EVENT,
-      'Content-Length': stored.raw.byteLength,
+      'Content-Length': bytes.byteLength,
       'Cache-Control': 'no-cache',
     });
-    res.end(stored.raw);
+    res.end(bytes);
   };
 }
