@@ -219,16 +219,17 @@ describe('createForwarder', () => {
       n === 1 ? { status: 200, headers: { 'x-sentry-rate-limits': '60:transaction:organization' } } : { status: 200 },
     );
     const f = forwarder({ dsn: upstream.dsn });
-    const first = envelopeOf({}, [['event', {}]]);
-    f.forward(first.envelope, first.bytes);
+    const send = ({ envelope, bytes }: { envelope: Envelope; bytes: Uint8Array }) => f.forward(envelope, bytes);
+    send(envelopeOf({}, [['event', {}]]));
     await until(() => f.stats().sent === 1);
     const mixed = transactionEnvelope(traceId(3), 0.1);
-    const withError = envelopeOf(mixed.envelope.header, [
-      ['transaction', {}],
-      ['event', { message: 'kept' }],
-    ]);
-    f.forward(withError.envelope, withError.bytes);
-    f.forward(mixed.envelope, mixed.bytes);
+    send(
+      envelopeOf(mixed.envelope.header, [
+        ['transaction', {}],
+        ['event', { message: 'kept' }],
+      ]),
+    );
+    send(mixed);
     await until(() => f.stats().sent === 2);
     expect(upstream.received.map((r) => r.envelope.items.map((i) => i.header.type))).toEqual([['event'], ['event']]);
     expect(f.stats().rateLimited).toBe(2);

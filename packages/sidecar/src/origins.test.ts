@@ -1,36 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { hostnameOfHostHeader, isAllowedHost, isLocalOrigin, isLoopbackHostname, OriginPolicy } from './origins.ts';
+import { expectAll } from './test/expectAll.ts';
 
 describe('isLoopbackHostname', () => {
   it('accepts loopback names and addresses', () => {
-    for (const name of [
-      'localhost',
-      'LOCALHOST',
-      'app.localhost',
-      '127.0.0.1',
-      '127.1.2.3',
-      '::1',
-      '0:0:0:0:0:0:0:1',
-      '::ffff:127.0.0.1',
-    ]) {
-      expect(isLoopbackHostname(name), name).toBe(true);
-    }
+    expectAll(
+      isLoopbackHostname,
+      ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'],
+      true,
+    );
   });
 
   it('refuses everything else', () => {
-    for (const name of [
-      'evil.com',
-      'localhost.evil.com',
-      '128.0.0.1',
-      '127.0.0.256',
-      '10.0.0.1',
-      '0.0.0.0',
-      '::',
-      'fe80::1',
-      'localhost.',
-    ]) {
-      expect(isLoopbackHostname(name), name).toBe(false);
-    }
+    expectAll(
+      isLoopbackHostname,
+      ['evil.com', 'localhost.evil.com', '128.0.0.1', '127.0.0.256', '10.0.0.1', '0.0.0.0', '::', 'fe80::1', 'localhost.'],
+      false,
+    );
   });
 });
 
@@ -45,15 +31,15 @@ describe('hostnameOfHostHeader', () => {
 
 describe('isAllowedHost', () => {
   it('accepts loopback hosts with any port', () => {
-    for (const host of ['localhost', 'localhost:8969', '127.0.0.1:1', '[::1]:8969', 'web.localhost:3000']) {
-      expect(isAllowedHost(host, []), host).toBe(true);
-    }
+    expectAll(
+      (host: string) => isAllowedHost(host, []),
+      ['localhost', 'localhost:8969', '127.0.0.1:1', '[::1]:8969', 'web.localhost:3000'],
+      true,
+    );
   });
 
   it('refuses other hosts: a rebound DNS name carries its own name in Host', () => {
-    for (const host of ['evil.com', 'evil.com:8969', '192.168.1.20:8969', 'localhost.evil.com']) {
-      expect(isAllowedHost(host, []), host).toBe(false);
-    }
+    expectAll((host: string) => isAllowedHost(host, []), ['evil.com', 'evil.com:8969', '192.168.1.20:8969', 'localhost.evil.com'], false);
   });
 
   it('accepts configured hosts: a bare name for any port, name:port for that port', () => {
@@ -67,25 +53,16 @@ describe('isAllowedHost', () => {
 
 describe('origins', () => {
   it('treats http and https pages on loopback as local, any port', () => {
-    for (const origin of [
-      'http://localhost:3000',
-      'https://localhost',
-      'http://127.0.0.1:5173',
-      'http://[::1]:8080',
-      'http://app.localhost:3000',
-    ]) {
-      expect(isLocalOrigin(origin), origin).toBe(true);
-    }
-    for (const origin of [
-      'http://evil.com',
-      'null',
-      'file://',
-      'chrome-extension://abc',
-      'http://localhost.evil.com',
-      'ws://localhost:1',
-    ]) {
-      expect(isLocalOrigin(origin), origin).toBe(false);
-    }
+    expectAll(
+      isLocalOrigin,
+      ['http://localhost:3000', 'https://localhost', 'http://127.0.0.1:5173', 'http://[::1]:8080', 'http://app.localhost:3000'],
+      true,
+    );
+    expectAll(
+      isLocalOrigin,
+      ['http://evil.com', 'null', 'file://', 'chrome-extension://abc', 'http://localhost.evil.com', 'ws://localhost:1'],
+      false,
+    );
   });
 
   it('adds configured origins, compared in normalized form', () => {
