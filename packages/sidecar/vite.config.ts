@@ -7,13 +7,12 @@ import { defineConfig, type Plugin } from 'vite';
 // with its shebang, executable) and index.cjs (createApp, startSidecar...). Bundled:
 // @spotlight/envelope (TypeScript only), uuid (ES modules only), what forward.ts uses of
 // @sentry/core and @bufbuild/protobuf (devDependencies: only the forward and OTLP chunks use
-// them), and router with its dependencies: the CLI serves
-// its routes on router from its first request, and router's fourteen module files to resolve and
-// read cost a cold start more than one chunk (bench/README.md); `debug`, which router calls, is
-// replaced by noDebug.cjs. Node built-ins and the runtime dependencies stay imports. app.ts
-// (Express), decoders.ts (fzstd, zlib) and otlp/export.ts (the OTLP decoder) are imported
-// dynamically, so they get chunks of their own and cli.cjs loads none of them before it listens
-// (cli.test.ts checks it).
+// them), and router with its dependencies: the CLI serves its routes on router from its first
+// request, and router's fourteen module files to resolve and read cost a cold start more than one
+// chunk (bench/README.md); `debug`, which router calls, is replaced by noDebug.cjs. Node built-ins
+// and the runtime dependencies stay imports. app.ts (Express), decoders.ts (fzstd, zlib) and
+// otlp/export.ts (the OTLP decoder) are imported dynamically, so they get chunks of their own and
+// cli.cjs loads none of them before it listens (cli.test.ts checks it).
 //
 // CommonJS, not ES modules: lazy start puts the CLI's start-up on the app's path, and Node 20 starts
 // a CommonJS script about 15 ms sooner, because it never sets up its ES module loader (cli.test.ts

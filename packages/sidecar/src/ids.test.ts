@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIdGenerator } from './ids.ts';
+import { createIdGenerator, idTimestamp } from './ids.ts';
 import { UUID_V7 } from './test/server.ts';
-
-/** The millisecond timestamp a UUIDv7 carries. */
-const idTimestamp = (id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 
 describe('createIdGenerator', () => {
   it('makes UUIDv7 strings that carry the time', () => {
@@ -40,5 +37,10 @@ describe('createIdGenerator', () => {
     const a = Array.from({ length: 100 }, createIdGenerator(now));
     const b = Array.from({ length: 100 }, createIdGenerator(now));
     expect(new Set([...a, ...b]).size).toBe(200);
+  });
+
+  it('rejects strings that are not our ids', () => {
+    expect(idTimestamp('not-an-id')).toBeUndefined();
+    expect(idTimestamp('01234567-89ab-43ff-bfff-ffffffffffff')).toBeUndefined();
   });
 });

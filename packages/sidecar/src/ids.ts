@@ -37,3 +37,9 @@ export function createIdGenerator(now: () => number = Date.now): IdGenerator {
     return v7({ msecs, seq, random });
   };
 }
+
+/** The millisecond timestamp in an id, or undefined when it is not one of ours (a UUIDv7 string). */
+export function idTimestamp(id: string): number | undefined {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return undefined;
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}

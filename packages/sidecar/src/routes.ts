@@ -3,11 +3,12 @@ import type { SidecarConfig } from './config.ts';
 import type { EnvelopeStore } from './envelopeStore.ts';
 import { createIngest, type EnvelopeListener } from './ingest.ts';
 import type { Logger } from './logger.ts';
+import { mcpRoute } from './mcp/route.ts';
 import { cors } from './middleware/cors.ts';
 import { crossSiteGuard } from './middleware/crossSiteGuard.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { hostCheck } from './middleware/hostCheck.ts';
-import { mcpRoute } from './mcp/route.ts';
+import { lazy } from './middleware/lazy.ts';
 import { notFound } from './middleware/notFound.ts';
 import { poweredBy } from './middleware/poweredBy.ts';
 import { ENVELOPE_CONTENT_TYPES, readEnvelopeBody, STORE_CONTENT_TYPES } from './middleware/readEnvelopeBody.ts';
@@ -17,7 +18,6 @@ import { clear } from './routes/clear.ts';
 import { connectPage } from './routes/connectPage.ts';
 import { envelopeById } from './routes/envelopeById.ts';
 import { eventStream } from './routes/eventStream.ts';
-import { exportSession } from './routes/export.ts';
 import { health, type ServerInfo } from './routes/health.ts';
 import { ingestEnvelope } from './routes/ingestEnvelope.ts';
 import { overlayFiles } from './routes/overlayFiles.ts';
@@ -87,9 +87,11 @@ export function createRoutes(deps: AppDeps): Routes {
   routes.get('/health', health(info, store, viewers));
   routes.delete('/clear', clear(store, viewers));
   routes.get('/envelope/:id', envelopeById(store));
-  const exported = exportSession(store);
-  routes.get('/export', exported); // a session file of what is held (or of one trace or session)
-  routes.post('/export', exported); // of the envelopes named in the body
+  // A session file of what is held (GET; or of one trace or session), or of the envelopes a POST names;
+  // the overlay's data layer it uses loads with the first export.
+  const exported = lazy(async () => (await import('./routes/export.ts')).exportSession(store));
+  routes.get('/export', exported);
+  routes.post('/export', exported);
   routes.all('/mcp', mcpRoute(store, viewers)); // MCP over Streamable HTTP; loads the MCP SDK on first use
 
   // The overlay page and its files; until it is built, / explains how to connect an SDK.

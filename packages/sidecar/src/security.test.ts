@@ -164,12 +164,15 @@ describe('origins and CORS', () => {
       await request(sidecar.port, { path: '/health', headers: noCors('image') }),
       await request(sidecar.port, { path: '/assets/main.js', headers: noCors('script') }),
       await request(sidecar.port, { path: '/envelope/x', headers: noCors('image') }),
+      await request(sidecar.port, { path: '/export', headers: noCors('image') }),
+      await request(sidecar.port, { path: '/mcp', headers: noCors('script') }),
+      await request(sidecar.port, { path: '/v1/traces', headers: noCors('script') }),
       await request(sidecar.port, {
         path: '/',
         headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
       }),
     ];
-    expect(refused.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(refused.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403]);
     expect(refused[0]?.text).toBe(
       'cross-site request without Origin (Sec-Fetch-Site: cross-site, Sec-Fetch-Mode: no-cors) is not allowed: Spotlight accepts pages on localhost, 127.0.0.1 and [::1] only; a page of another origin must use fetch or EventSource and be started with --allowed-origin\n',
     );

@@ -130,6 +130,8 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   let quiet: QuietMoment | undefined;
   const listener: RequestListener = (req, res) => {
     quiet?.postpone();
+    // Any request keeps an --idle-exit sidecar up: a hook that just probed /health is about to send.
+    deps.onActivity?.();
     routes(req, res, (error) => {
       // Only an error in the error handler itself gets here.
       log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

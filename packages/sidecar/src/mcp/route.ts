@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
 import type { EnvelopeStore } from '../envelopeStore.ts';
+import { lazy } from '../middleware/lazy.ts';
+import type { Middleware } from '../middleware/types.ts';
 import type { ViewerHub } from '../viewers.ts';
 
 /**
@@ -7,16 +8,10 @@ import type { ViewerHub } from '../viewers.ts';
  * request to this route, never at start-up. The guards in front of every route (Host, Origin,
  * Sec-Fetch-Site) run before this.
  */
-export function mcpRoute(store: EnvelopeStore, viewers: ViewerHub): RequestHandler {
-  let handler: Promise<(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<void>> | undefined;
-  return (req, res, next) => {
-    handler ??= import('./http.ts').then(({ createMcpHttpHandler }) => createMcpHttpHandler(store, viewers));
-    handler.then(
-      (handle) => handle(req, res).catch(next),
-      (error: unknown) => {
-        handler = undefined; // the next request tries again
-        next(error);
-      },
-    );
-  };
+export function mcpRoute(store: EnvelopeStore, viewers: ViewerHub): Middleware {
+  return lazy(async () => {
+    const { createMcpHttpHandler } = await import('./http.ts');
+    const handle = createMcpHttpHandler(store, viewers);
+    return (req, res) => handle(req, res);
+  });
 }

@@ -12,5 +12,6 @@ export interface SidecarRequest extends IncomingMessage {
 }
 
 export type Next = (error?: unknown) => void;
-export type Middleware = (req: SidecarRequest, res: ServerResponse, next: Next) => void;
+/** A handler may return a promise (an async one): a rejection is passed on as an error, as Express 5 does. */
+export type Middleware = (req: SidecarRequest, res: ServerResponse, next: Next) => void | Promise<void>;
 export type ErrorMiddleware = (error: unknown, req: SidecarRequest, res: ServerResponse, next: Next) => void;

@@ -1,5 +1,5 @@
+import type { EnvelopeSource } from '@spotlight/envelope';
 import { serializeEnvelope } from '@spotlight/envelope';
-import type { EnvelopeSource } from '../envelopeStore.ts';
 import { badRequest } from '../httpError.ts';
 import type { Ingest } from '../ingest.ts';
 import type { Logger } from '../logger.ts';

@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type SessionFileEntry, writeSessionFile } from '@spotlight/envelope';
-import type { RequestHandler } from 'express';
 import { buildSessions } from 'sentry-spotlight/data/sessions.ts';
 import { createTraceSelector } from 'sentry-spotlight/data/traces.ts';
-import { type EnvelopeStore, envelopeBytes } from '../envelopeStore.ts';
+import { bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
 import { HttpError } from '../httpError.ts';
+import type { SidecarRequest } from '../middleware/types.ts';
 import { createStoreView, type ViewEnvelope } from '../view/envelopes.ts';
 
 /** A POST names envelopes by id (36 characters each): this is room for about 25,000. */
@@ -16,7 +16,10 @@ const MAX_SELECTION_BYTES = 1024 * 1024;
  * `?session=<id>` one session's (`current`: the latest). `POST /export` with `{"ids": [...]}` keeps
  * the envelopes named (the overlay exports what the user selected so).
  */
-export function exportSession(store: EnvelopeStore, now: () => number = Date.now): RequestHandler {
+export function exportSession(
+  store: EnvelopeStore,
+  now: () => number = Date.now,
+): (req: SidecarRequest, res: ServerResponse) => Promise<void> {
   const view = createStoreView(store);
   const selectTraces = createTraceSelector();
   return async (req, res) => {
@@ -27,8 +30,9 @@ export function exportSession(store: EnvelopeStore, now: () => number = Date.now
       wanted = await readSelection(req);
       name = 'spotlight-selection';
     } else {
-      const trace = typeof req.query.trace === 'string' ? req.query.trace.trim().toLowerCase() : undefined;
-      const session = typeof req.query.session === 'string' ? req.query.session : undefined;
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+      const trace = query.get('trace')?.trim().toLowerCase();
+      const session = query.get('session') ?? undefined;
       if (trace !== undefined) {
         const index = selectTraces(envelopes);
         const match =
@@ -67,7 +71,7 @@ function entriesOf(store: EnvelopeStore, envelopes: readonly ViewEnvelope[], wan
     const stored = store.get(view.id);
     if (!stored) continue;
     const source = view.envelope[0].__spotlight_inferred_source;
-    entries.push({ bytes: envelopeBytes(stored), receivedAt: stored.receivedAt, ...(typeof source === 'string' ? { source } : {}) });
+    entries.push({ bytes: bytesOf(stored.raw), receivedAt: stored.receivedAt, ...(typeof source === 'string' ? { source } : {}) });
   }
   return entries;
 }

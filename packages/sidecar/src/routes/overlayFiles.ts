@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { lazy } from '../middleware/lazy.ts';
 import type { Middleware } from '../middleware/types.ts';
 import { defaultOverlayDir } from '../overlayDir.ts';
 
@@ -10,18 +11,14 @@ import { defaultOverlayDir } from '../overlayDir.ts';
  * looked up at the first request: neither belongs on a cold start.
  */
 export function overlayFiles(dir: string | undefined): Middleware {
-  let files: Promise<Middleware> | undefined;
-  return (req, res, next) => {
-    files ??= Promise.all([import('serve-static'), dir ?? defaultOverlayDir()]).then(([{ default: serveStatic }, root]) =>
-      root === undefined
-        ? (_req, _res, skip) => skip()
-        : serveStatic<ServerResponse>(root, {
-            index: ['index.html'],
-            cacheControl: false,
-            dotfiles: 'ignore',
-            setHeaders: (file) => file.setHeader('Cache-Control', 'no-cache'),
-          }),
-    );
-    files.then((serve) => serve(req, res, next), next);
-  };
+  return lazy(async () => {
+    const [{ default: serveStatic }, root] = await Promise.all([import('serve-static'), dir ?? defaultOverlayDir()]);
+    if (root === undefined) return (_req, _res, next) => next();
+    return serveStatic<ServerResponse>(root, {
+      index: ['index.html'],
+      cacheControl: false,
+      dotfiles: 'ignore',
+      setHeaders: (file) => file.setHeader('Cache-Control', 'no-cache'),
+    });
+  });
 }

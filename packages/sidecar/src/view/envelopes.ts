@@ -1,17 +1,13 @@
-import { decodeWireEnvelope, type WireEnvelope } from '@spotlight/envelope';
-import type { StoredEnvelope as ViewEnvelope } from 'sentry-spotlight/data/store.ts';
-import type { EnvelopeStore, StoredEnvelope } from '../envelopeStore.ts';
+import { parseEnvelope, toWireEnvelope, type StoredEnvelope as ViewEnvelope, type WireEnvelope } from '@spotlight/envelope';
+import { type BufferedEnvelope, bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
 
 export type { ViewEnvelope };
 
-const DATA_FIELD = Buffer.from('\ndata: ');
-
-/** The wire JSON of a stored envelope, read back from its SSE frame (`id:`, `event:`, `data: <json>`, blank line). */
-export function wireEnvelopeOf(stored: StoredEnvelope): WireEnvelope {
-  const frame = stored.frame;
-  const at = frame.indexOf(DATA_FIELD);
-  if (at < 0) throw new Error(`envelope ${stored.id} has no data line`);
-  return decodeWireEnvelope(frame.toString('utf8', at + DATA_FIELD.length, frame.length - 2));
+/** A stored envelope as a viewer reads it from the stream (the same JSON its frame carries). */
+export function wireEnvelopeOf(stored: BufferedEnvelope): WireEnvelope {
+  // Its JSON payloads were validated when it was stored.
+  const envelope = parseEnvelope(bytesOf(stored.raw), { validateJsonPayloads: false });
+  return toWireEnvelope(envelope, { __spotlight_envelope_id: stored.id, __spotlight_inferred_source: stored.source });
 }
 
 export interface StoreView {
@@ -26,14 +22,14 @@ export interface StoreView {
  * tools. Each envelope is decoded once; the overlay's selectors then derive only what is new.
  */
 export function createStoreView(store: EnvelopeStore): StoreView {
-  const decoded = new WeakMap<StoredEnvelope, ViewEnvelope>();
-  const viewOf = (stored: StoredEnvelope): ViewEnvelope | undefined => {
+  const decoded = new WeakMap<BufferedEnvelope, ViewEnvelope>();
+  const viewOf = (stored: BufferedEnvelope): ViewEnvelope | undefined => {
     let view = decoded.get(stored);
     if (!view) {
       try {
         view = { id: stored.id, receivedAt: stored.receivedAt, envelope: wireEnvelopeOf(stored) };
       } catch {
-        return undefined; // The sidecar wrote the frame itself, so this does not happen; if it did, one envelope is skipped, not all.
+        return undefined; // The sidecar parsed these bytes when it stored them, so this does not happen; if it did, one envelope is skipped, not all.
       }
       decoded.set(stored, view);
     }
