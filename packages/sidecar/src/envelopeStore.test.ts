@@ -1,6 +1,6 @@
 import { createEnvelope, createItem, parseEnvelope, serializeEnvelope, utf8Decode, utf8Encode } from '@spotlight/envelope';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, EnvelopeStore } from './envelopeStore.ts';
+import { EnvelopeStore } from './envelopeStore.ts';
 import { envelopeFixtures } from './test/payloads.ts';
 import { UUID_V7 } from './test/server.ts';
 
@@ -30,7 +30,7 @@ describe('EnvelopeStore', () => {
     for (const text of cases) {
       const { id } = add(store, text);
       const stored = store.get(id);
-      expect(new Uint8Array(bytesOf(stored?.raw ?? ''))).toEqual(typeof text === 'string' ? utf8Encode(text) : text);
+      expect(stored && new Uint8Array(store.bytesOf(stored))).toEqual(typeof text === 'string' ? utf8Encode(text) : text);
       const frame = stored && Buffer.from(store.frame(stored)).toString('utf8');
       expect(frame?.startsWith(`id: ${id}\nevent: application/x-sentry-envelope\ndata: [`)).toBe(true);
     }
@@ -42,7 +42,8 @@ describe('EnvelopeStore', () => {
       createItem({ type: 'event' }, JSON.stringify({ message: 'from /store/' })),
     ]);
     const stored = store.add(serializeEnvelope(envelope), envelope, 'server');
-    expect(utf8Decode(bytesOf(store.get(stored.id)?.raw ?? ''))).toBe(utf8Decode(serializeEnvelope(envelope)));
+    const kept = store.get(stored.id);
+    expect(kept && utf8Decode(store.bytesOf(kept))).toBe(utf8Decode(serializeEnvelope(envelope)));
   });
 
   it('counts the bytes of each envelope against the byte bound', () => {
@@ -59,6 +60,23 @@ describe('EnvelopeStore', () => {
       const ingested = store.add(bytes, parseEnvelope(bytes), 'browser');
       const stored = store.get(ingested.id);
       expect(stored && Buffer.from(store.frame(stored)).equals(Buffer.from(ingested.frame))).toBe(true);
+    }
+  });
+
+  it('keeps every held envelope intact while it reuses the room of evicted ones', () => {
+    // Three blocks' worth held at once: the oldest block is freed only a few envelopes before it is needed.
+    const store = new EnvelopeStore({ maxEntries: 10_000, maxBytes: 3.16 * 1024 * 1024, maxAgeMs: 60_000 });
+    const numbered = (i: number) => `{}\n{"type":"event"}\n{"message":"envelope ${i}","pad":"${'x'.repeat(5000 + (i % 7) * 300)}"}\n`;
+    for (let i = 0; i < 2500; i++) {
+      add(store, numbered(i));
+      if (i % 10 !== 0) continue;
+      // Every envelope held reads back as it was sent, its frame too.
+      for (let seq = store.startSeq; seq < store.endSeq; seq++) {
+        const stored = store.at(seq);
+        const index = i - (store.endSeq - 1 - seq);
+        expect(stored && store.bytesOf(stored).toString('utf8')).toBe(numbered(index));
+        expect(stored && Buffer.from(store.frame(stored)).toString('utf8')).toContain(`"message":"envelope ${index}"`);
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import { SSE_ENVELOPE_EVENT } from '@spotlight/envelope';
-import { bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
+import type { EnvelopeStore } from '../envelopeStore.ts';
 import { HttpError } from '../httpError.ts';
 import type { Middleware } from '../middleware/types.ts';
 
@@ -9,7 +9,7 @@ export function envelopeById(store: EnvelopeStore): Middleware {
     const id = String(req.params?.id);
     const stored = store.get(id);
     if (!stored) throw new HttpError(404, `no envelope ${JSON.stringify(id.slice(0, 100))} in the buffer (unknown, cleared or evicted)`);
-    const bytes = bytesOf(stored.raw);
+    const bytes = store.bytesOf(stored);
     res.writeHead(200, {
       'Content-Type': SSE_ENVELOPE_EVENT,
       'Content-Length': bytes.byteLength,

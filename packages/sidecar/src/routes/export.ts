@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type SessionFileEntry, writeSessionFile } from '@spotlight/envelope';
 import { buildSessions } from 'sentry-spotlight/data/sessions.ts';
 import { createTraceSelector } from 'sentry-spotlight/data/traces.ts';
-import { bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
+import type { EnvelopeStore } from '../envelopeStore.ts';
 import { HttpError } from '../httpError.ts';
 import type { SidecarRequest } from '../middleware/types.ts';
 import { createStoreView, type ViewEnvelope } from '../view/envelopes.ts';
@@ -71,7 +71,7 @@ function entriesOf(store: EnvelopeStore, envelopes: readonly ViewEnvelope[], wan
     const stored = store.get(view.id);
     if (!stored) continue;
     const source = view.envelope[0].__spotlight_inferred_source;
-    entries.push({ bytes: bytesOf(stored.raw), receivedAt: stored.receivedAt, ...(typeof source === 'string' ? { source } : {}) });
+    entries.push({ bytes: store.bytesOf(stored), receivedAt: stored.receivedAt, ...(typeof source === 'string' ? { source } : {}) });
   }
   return entries;
 }

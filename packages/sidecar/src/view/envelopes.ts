@@ -1,12 +1,12 @@
 import { parseEnvelope, toWireEnvelope, type StoredEnvelope as ViewEnvelope, type WireEnvelope } from '@spotlight/envelope';
-import { type BufferedEnvelope, bytesOf, type EnvelopeStore } from '../envelopeStore.ts';
+import type { BufferedEnvelope, EnvelopeStore } from '../envelopeStore.ts';
 
 export type { ViewEnvelope };
 
 /** A stored envelope as a viewer reads it from the stream (the same JSON its frame carries). */
-export function wireEnvelopeOf(stored: BufferedEnvelope): WireEnvelope {
+export function wireEnvelopeOf(store: EnvelopeStore, stored: BufferedEnvelope): WireEnvelope {
   // Its JSON payloads were validated when it was stored.
-  const envelope = parseEnvelope(bytesOf(stored.raw), { validateJsonPayloads: false });
+  const envelope = parseEnvelope(store.bytesOf(stored), { validateJsonPayloads: false });
   return toWireEnvelope(envelope, { __spotlight_envelope_id: stored.id, __spotlight_inferred_source: stored.source });
 }
 
@@ -27,7 +27,7 @@ export function createStoreView(store: EnvelopeStore): StoreView {
     let view = decoded.get(stored);
     if (!view) {
       try {
-        view = { id: stored.id, receivedAt: stored.receivedAt, envelope: wireEnvelopeOf(stored) };
+        view = { id: stored.id, receivedAt: stored.receivedAt, envelope: wireEnvelopeOf(store, stored) };
       } catch {
         return undefined; // The sidecar parsed these bytes when it stored them, so this does not happen; if it did, one envelope is skipped, not all.
       }
