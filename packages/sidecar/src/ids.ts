@@ -1,13 +1,13 @@
-import { randomFillSync } from 'node:crypto';
 import { v7 } from 'uuid';
 
 /**
  * Envelope ids: UUIDv7 (RFC 9562) strings such as `01a20cbc-ce25-712a-bd13-d0cf28acc58e`, the form
  * the published sidecar uses, laid out by uuid's v7. They sort by time as plain strings: within a
  * millisecond (and when the clock steps back) a sequence keeps ids of one generator increasing,
- * as uuid's own v7() does. That v7() draws 16 random bytes from the system per id, which cost more
- * than building the envelope's frame (bench/README.md), so random bytes are drawn here in batches,
- * and the clock is the sidecar's (injectable).
+ * as uuid's own v7() does. That v7() draws 16 random bytes from crypto per id, which cost more than
+ * building the envelope's frame, and node:crypto costs a cold start to load (bench/README.md): the
+ * random bytes come from Math.random, in batches (ids must be unique, not secret: whoever reaches
+ * the sidecar reads them all on /stream), and the clock is the sidecar's (injectable).
  */
 export type IdGenerator = () => string;
 
@@ -20,7 +20,7 @@ export function createIdGenerator(now: () => number = Date.now): IdGenerator {
   let seq = 0;
   return () => {
     if (at === pool.length) {
-      randomFillSync(pool);
+      fillRandom(pool);
       at = 0;
     }
     const random = pool.subarray(at, at + 16);
@@ -42,4 +42,15 @@ export function createIdGenerator(now: () => number = Date.now): IdGenerator {
 export function idTimestamp(id: string): number | undefined {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return undefined;
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+/** V8 seeds Math.random from the system's entropy in every process; 32 of its 52 bits per call. */
+function fillRandom(bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = Math.floor(Math.random() * 0x1_0000_0000);
+    bytes[i] = word & 0xff;
+    bytes[i + 1] = (word >>> 8) & 0xff;
+    bytes[i + 2] = (word >>> 16) & 0xff;
+    bytes[i + 3] = word >>> 24;
+  }
 }
