@@ -459,7 +459,8 @@ export function helpText(version: string): string {
     `  ${'-h, --help'.padEnd(38)} show this help`,
     `  ${'-v, --version'.padEnd(38)} print the version`,
     '',
-    'Connect an SDK: Sentry.init({ spotlight: true }) or a DSN of http://spotlight@localhost:8969/0',
+    "Connect an SDK: sentry-spotlight's Vite plugin or Spotlight.init(), an SDK's spotlight option (Python:",
+    'sentry_sdk.init(spotlight=True)), or a DSN of http://spotlight@localhost:8969/0',
     '',
   ].join('\n');
 }

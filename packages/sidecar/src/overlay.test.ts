@@ -47,7 +47,8 @@ describe('GET / and the overlay files', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.text).toContain('Spotlight is running');
-    expect(page.text).toContain('Sentry.init({ spotlight: true })');
+    expect(page.text).toContain('Spotlight.init()');
+    expect(page.text).toContain('sentry_sdk.init(spotlight=True)');
     expect(page.text).toContain(`http://spotlight@localhost:${sidecar.port}/0`);
     expect(page.text).toContain(`http://localhost:${sidecar.port}/stream`);
   });

@@ -31,9 +31,12 @@ export function connectPageHtml(port: number, version: string): string {
 <p>The sidecar ${safeVersion} listens on <code>${base}</code>. The overlay page is not built, so this page explains how to send it events.
 Build it with <code>npm run build</code> (or open the overlay in your own app) to see them.</p>
 <h2>Connect an SDK</h2>
-<p>JavaScript (Node, browser), Python and other Sentry SDKs have a <code>spotlight</code> option:</p>
-<pre>Sentry.init({ spotlight: true })            // or '${base}/stream'
-sentry_sdk.init(spotlight=True)             # Python</pre>
+<p>JavaScript: add <code>sentry-spotlight</code> to your app. Your own <code>Sentry.init()</code> stays as it is:</p>
+<pre>plugins: [spotlight()]                      // vite.config.js, from 'sentry-spotlight/vite'
+Spotlight.init()                            // any page, from 'sentry-spotlight'
+Spotlight.init({ sentry: Sentry })          // a Node service</pre>
+<p>Python and other Sentry SDKs have a <code>spotlight</code> option:</p>
+<pre>sentry_sdk.init(spotlight=True)             # or '${base}/stream'</pre>
 <p>Any SDK can also use a DSN that points here (no Sentry account needed):</p>
 <pre>${'http://spotlight@localhost:'}${port}/0</pre>
 <h2>Read events</h2>
