@@ -43,9 +43,9 @@ const MAX_CARVE_BYTES = 128 * 1024;
  *
  * The bytes are copied into 1 MiB blocks, carved in arrival order, and a block is carved again
  * once every envelope in it was evicted. Plainer allocations cost more (bench/README.md): a
- * Uint8Array per envelope is external memory, of which V8 lets 64 MiB of garbage pile up before
- * it collects (the sidecar grew past its memory target), and a string per envelope sits in V8's
- * young generation first, which copied every one of them (a fifth more CPU per envelope).
+ * Uint8Array per envelope is external memory, of which V8 lets tens of MiB of garbage pile up
+ * before it collects (the sidecar grew past its memory target), and a string per envelope sits in
+ * V8's young generation first, which copied every one of them (more CPU per envelope).
  *
  * Invariant: no view of a block leaves this module (`bytesOf()` and `frame()` copy out of it, and
  * `get()`, `at()` and iteration show entries as BufferedEnvelope), so the only holder of a block's

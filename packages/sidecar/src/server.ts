@@ -71,11 +71,11 @@ const LOOPBACK = ['127.0.0.1', '::1'] as const;
 export interface SidecarDeps extends AppDeps {
   /** Records the port once listening (health reports it). */
   readonly setPort: (port: number) => void;
-  /** Milliseconds since the last envelope or viewer change. */
+  /** Milliseconds since the last request, envelope or viewer change. */
   readonly idleFor: () => number;
 }
 
-/** Builds everything createApp needs from options, with defaults. */
+/** Builds everything createRoutes (and createApp) need from options, with defaults. */
 export function createSidecarDeps(options: SidecarOptions = {}): SidecarDeps {
   const config: SidecarConfig = { ...DEFAULT_CONFIG, ...definedOnly(options) };
   const now = options.now ?? Date.now;
