@@ -9,7 +9,7 @@ import { defineConfig, type Plugin } from 'vite';
 // @sentry/core and @bufbuild/protobuf (devDependencies: only the forward and OTLP chunks use
 // them), and router with its dependencies: the CLI serves its routes on router from its first
 // request, and router's fourteen module files to resolve and read cost a cold start more than one
-// chunk (bench/README.md); `debug`, which router calls, is replaced by noDebug.cjs. Node built-ins
+// chunk (bench/README.md); `debug`, which router calls, is replaced by src/noDebug.cjs. Node built-ins
 // and the runtime dependencies stay imports. app.ts (Express), decoders.ts (fzstd, zlib) and
 // otlp/export.ts (the OTLP decoder) are imported dynamically, so they get chunks of their own and
 // cli.cjs loads none of them before it listens (cli.test.ts checks it).
@@ -62,7 +62,7 @@ const startUp = startUpChunk(entry('./src/cli.ts'));
 
 export default defineConfig({
   root,
-  resolve: { conditions: ['source'], alias: { debug: fileURLToPath(new URL('./noDebug.cjs', import.meta.url)) } },
+  resolve: { conditions: ['source'], alias: { debug: fileURLToPath(new URL('./src/noDebug.cjs', import.meta.url)) } },
   ssr: {
     target: 'node',
     // Bundled: the envelope model, the overlay's data layer (issues, traces, logs for the MCP tools and

@@ -216,18 +216,6 @@ describe('spotlight CLI', () => {
     expect(existsSync(stateFile)).toBe(false);
   });
 
-  it('counts every request as activity for --idle-exit, /health probes included', async () => {
-    const run = runCli(cli, ['--port', '0', '--idle-exit', '0.5']);
-    const [, , port] = await run.waitForStderr(LISTENING);
-    // Probes every 100 ms for well past the idle time: a hook that just probed is about to send.
-    for (let i = 0; i < 15; i++) {
-      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(run.child.exitCode).toBe(null);
-    expect(await run.exited).toBe(0);
-  });
-
   it('does not exit while a viewer is connected, even with --idle-exit', async () => {
     const run = runCli(cli, ['--port', '0', '--idle-exit', '0.2', '--heartbeat', '0.05']);
     const [, , port] = await run.waitForStderr(LISTENING);

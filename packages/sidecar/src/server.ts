@@ -71,7 +71,7 @@ const LOOPBACK = ['127.0.0.1', '::1'] as const;
 export interface SidecarDeps extends AppDeps {
   /** Records the port once listening (health reports it). */
   readonly setPort: (port: number) => void;
-  /** Milliseconds since the last request, envelope or viewer change. */
+  /** Milliseconds since the last envelope or viewer change. */
   readonly idleFor: () => number;
 }
 
@@ -130,8 +130,6 @@ export async function startSidecar(options: SidecarOptions = {}): Promise<Sideca
   let quiet: QuietMoment | undefined;
   const listener: RequestListener = (req, res) => {
     quiet?.postpone();
-    // Any request keeps an --idle-exit sidecar up: a hook that just probed /health is about to send.
-    deps.onActivity?.();
     routes(req, res, (error) => {
       // Only an error in the error handler itself gets here.
       log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

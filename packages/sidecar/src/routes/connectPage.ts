@@ -32,8 +32,8 @@ export function connectPageHtml(port: number, version: string): string {
 Build it with <code>npm run build</code> (or open the overlay in your own app) to see them.</p>
 <h2>Connect an SDK</h2>
 <p>JavaScript: add <code>sentry-spotlight</code> to your app. Your own <code>Sentry.init()</code> stays as it is:</p>
-<pre>plugins: [spotlight()]                      // vite.config.js, from 'sentry-spotlight/vite'
-Spotlight.init()                            // any page, from 'sentry-spotlight'
+<pre>plugins: [spotlight()]                      // vite.config.js: spotlight is sentry-spotlight/vite's
+Spotlight.init()                            // any page: Spotlight is sentry-spotlight
 Spotlight.init({ sentry: Sentry })          // a Node service</pre>
 <p>Python and other Sentry SDKs have a <code>spotlight</code> option:</p>
 <pre>sentry_sdk.init(spotlight=True)             # or '${base}/stream'</pre>
