@@ -1,5 +1,4 @@
-import type { EnvelopeSource } from '@spotlight/envelope';
-import { serializeEnvelope } from '@spotlight/envelope';
+import { type EnvelopeSource, serializeEnvelope } from '@spotlight/envelope';
 import { badRequest } from '../httpError.ts';
 import type { Ingest } from '../ingest.ts';
 import type { Logger } from '../logger.ts';
