@@ -37,9 +37,9 @@ const REPLAY_WINDOW_BYTES = 1024 * 1024;
 /**
  * The SSE viewers. A new viewer first replays the buffer (after its Last-Event-ID), pacing itself
  * on the socket; then it is live and gets each new frame as it arrives. A live envelope's frame is
- * built once and shared by all viewers; a replay builds the frames it sends. A live viewer that stops reading is disconnected once its unsent
- * bytes pass the limit, so it can neither hold memory nor slow the others; it may reconnect and
- * resume with Last-Event-ID.
+ * built once and shared by all viewers; a replay builds the frames it sends. A live viewer that
+ * stops reading is disconnected once its unsent bytes pass the limit, so it can neither hold
+ * memory nor slow the others; it may reconnect and resume with Last-Event-ID.
  *
  * Live frames are written once per event-loop turn: every envelope that arrived during the turn
  * goes to a viewer in one write (one syscall) instead of one write each.
