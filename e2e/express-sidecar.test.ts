@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchBrowser, overlay, recordConsole, screenshot } from './helpers/browser.ts';
 import { attrOf, eventually, issueRow, openOverlay, SHOW_TIMEOUT_MS, tableValue, textOf } from './helpers/overlay.ts';
+import { userEnv } from './helpers/pack.ts';
 import { REPO_ROOT } from './helpers/paths.ts';
 import { type RunningProcess, spawnUntil } from './helpers/processes.ts';
 
@@ -37,9 +38,8 @@ function alive(pid: number): boolean {
 }
 
 beforeAll(async () => {
-  const env: Record<string, string | undefined> = {};
-  // A developer's shell: none of this machine's Spotlight settings.
-  for (const [key, value] of Object.entries(process.env)) if (!/^(SENTRY_|SPOTLIGHT_|VITEST)/.test(key)) env[key] = value;
+  // A developer's shell: not CI (where the hooks start no sidecar), none of this machine's Spotlight settings.
+  const env = userEnv();
   const port = await freePort();
   api = await spawnUntil(process.execPath, ['--import', './server/instrument.mjs', 'server/index.mjs'], {
     cwd: `${REPO_ROOT}/examples/express-react`,

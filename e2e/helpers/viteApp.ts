@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { userEnv } from './pack.ts';
 import { REPO_ROOT } from './paths.ts';
 import { type RunningProcess, spawnUntil } from './processes.ts';
 
@@ -44,8 +45,7 @@ export function createViteApp(packages: readonly string[], files: Record<string,
   // As from a shell: no NODE_ENV of the test runner's (Vite sets its own), no variable left undefined.
   const env = (extra: Record<string, string | undefined>) => {
     const merged: Record<string, string> = {};
-    for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: undefined, ...extra }))
-      if (value !== undefined) merged[key] = value;
+    for (const [key, value] of Object.entries({ ...userEnv(), ...extra })) if (value !== undefined) merged[key] = value;
     return merged;
   };
   const running = (proc: RunningProcess): RunningVite => ({
